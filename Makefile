@@ -1,0 +1,67 @@
+# clv-workbook: every command a student, analyst or scheduler needs.
+# `make test` and `make report` each set everything up on a fresh machine.
+
+PYTHON_BOOT ?= python3
+VENV        := .venv
+PY          := $(VENV)/bin/python
+STAMP       := $(VENV)/.installed
+CONSTRAINTS := requirements/constraints.txt
+PARAMS      ?= params/default.yml
+# Prefer the kernel spec installed inside .venv over any in the user's home folder,
+# so notebooks always run on this project's Python.
+export JUPYTER_PREFER_ENV_PATH := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export MPLBACKEND := Agg
+
+.DEFAULT_GOAL := help
+.PHONY: help setup lab report test test-fast data bench lint lock student clean
+
+help: ## List the targets, one line each
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+setup: $(STAMP) ## Create .venv and install the tested package versions (skipped when up to date)
+
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,large]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (clv-workbook)" >/dev/null
+	@touch $(STAMP)
+	@echo "Environment ready in $(VENV)."
+
+lab: setup ## Open JupyterLab on the course notebooks
+	$(VENV)/bin/jupyter lab notebooks/
+
+report: setup ## Run every notebook into reports/<timestamp>/ (PARAMS=params/x.yml for your data)
+	$(PY) -m clvlib.report --params $(PARAMS)
+
+test: setup ## Run all tests: unit, property, reference, notebooks and the report
+	$(PY) -m pytest tests
+	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:randomly notebooks
+
+test-fast: setup ## Unit tests only (no notebooks)
+	$(PY) -m pytest tests -m "not notebooks"
+
+data: setup ## Rebuild data/ from the simulator (byte for byte the same)
+	$(PY) -m clvlib.simulate
+
+bench: setup ## Time clvlib against baselines measured in the same run
+	$(PY) benchmarks/run.py
+
+lint: setup ## Ruff over clvlib, tests, benchmarks and notebooks
+	$(VENV)/bin/ruff check clvlib tests benchmarks notebooks
+
+student: setup ## Copy the notebooks without solution cells into student/
+	$(PY) -m clvlib.student --out student
+
+lock: ## Re-resolve requirements/constraints.txt from pyproject.toml (maintainers)
+	rm -rf .lockvenv && $(PYTHON_BOOT) -m venv .lockvenv
+	.lockvenv/bin/pip install --quiet --upgrade pip
+	.lockvenv/bin/pip install --quiet '.[dev,large]'
+	.lockvenv/bin/pip freeze --exclude clvlib > $(CONSTRAINTS)
+	rm -rf .lockvenv build
+	@echo "Wrote $(CONSTRAINTS); commit it with the change to pyproject.toml."
+
+clean: ## Remove .venv, caches, reports and the student copies
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache reports student build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
