@@ -11,7 +11,6 @@ PARAMS      ?= params/default.yml
 # so notebooks always run on this project's Python.
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
 .PHONY: help setup lab report test test-fast data bench lint lock student clean
@@ -37,7 +36,7 @@ report: setup ## Run every notebook into reports/<timestamp>/ (PARAMS=params/x.y
 
 test: setup ## Run all tests: unit, property, reference, notebooks and the report
 	$(PY) -m pytest tests
-	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:randomly notebooks
+	$(PY) -m pytest --nbval-lax --nbval-current-env notebooks
 
 test-fast: setup ## Unit tests only (no notebooks)
 	$(PY) -m pytest tests -m "not notebooks"
@@ -58,7 +57,9 @@ lock: ## Re-resolve requirements/constraints.txt from pyproject.toml (maintainer
 	rm -rf .lockvenv && $(PYTHON_BOOT) -m venv .lockvenv
 	.lockvenv/bin/pip install --quiet --upgrade pip
 	.lockvenv/bin/pip install --quiet '.[dev,large]'
-	.lockvenv/bin/pip freeze --exclude clvlib > $(CONSTRAINTS)
+	{ echo "# Exact versions tested with clvlib (pip constraints file). Regenerate with \`make lock\`."; \
+	  echo "# pandas<3 is deliberate: lifelines>=0.30.1 needs it (pandas>=3 silently pulls lifelines 0.30.0)."; \
+	  .lockvenv/bin/pip freeze --exclude clvlib; } > $(CONSTRAINTS)
 	rm -rf .lockvenv build
 	@echo "Wrote $(CONSTRAINTS); commit it with the change to pyproject.toml."
 

@@ -123,7 +123,7 @@ def simulate_marketing(truth: WorldTruth, rng: np.random.Generator, scale: float
     months = _month_starts(truth.first_signup_month, truth.last_signup_month)
     rows = []
     for i, month in enumerate(months):
-        season = 1.0 + 0.25 * np.sin(2 * np.pi * (month.month - 3) / 12)  # autumn push
+        season = 1.0 + 0.25 * np.sin(2 * np.pi * (month.month - 3) / 12)  # spring-summer push, peaking in June
         growth = 1.0 + 0.01 * i
         for name, ch in truth.channels.items():
             noise = rng.lognormal(0.0, 0.15)

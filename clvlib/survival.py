@@ -1,0 +1,707 @@
+"""Customer lifespans from subscription data, estimated properly from censored durations.
+
+A subscriber who is still active on the analysis date has not shown us their lifetime,
+only that it is longer than their tenure so far (right-censoring). Dropping them, or
+counting them as if they had just churned, makes lifetimes look shorter than they are.
+Survival analysis uses them correctly. This module turns the subscriptions table into
+durations and wraps `lifelines <https://lifelines.readthedocs.io>`_ (Kaplan-Meier,
+parametric fits, Cox) and statsmodels (logistic regression), returning the fitted
+lifelines/statsmodels objects so you can use their own plots and summaries.
+
+Everything is in months: tenure is counted in calendar months from the signup date, so
+a customer who cancels on their third monthly anniversary has a tenure of exactly 3.0
+(they paid for 3 months). Each fitter created here carries ``time_unit_ = TimeUnit.MONTH``
+and every function that combines a fitter with a horizon checks it.
+
+Example
+-------
+>>> from clvlib.data import load_dataset
+>>> from clvlib import survival
+>>> ds = load_dataset()
+>>> durations = survival.durations_from_subscriptions(ds.subscriptions, ds.analysis_date)
+>>> km = survival.fit_kaplan_meier(durations)
+>>> km.time_unit_.value
+'month'
+>>> 10 < survival.restricted_mean_lifetime_months(km, horizon_months=36) < 20
+True
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from lifelines import (
+    CoxPHFitter,
+    ExponentialFitter,
+    KaplanMeierFitter,
+    LogLogisticFitter,
+    LogNormalFitter,
+    WeibullFitter,
+)
+from lifelines.fitters import ParametricUnivariateFitter
+from lifelines.statistics import proportional_hazard_test
+from lifelines.utils import restricted_mean_survival_time
+
+from clvlib.units import TimeUnit, check_same_unit, convert_rate
+
+TIME_UNIT = TimeUnit.MONTH
+PARAMETRIC_MODELS: dict[str, type[ParametricUnivariateFitter]] = {
+    "weibull": WeibullFitter,
+    "loglogistic": LogLogisticFitter,
+    "lognormal": LogNormalFitter,
+    "exponential": ExponentialFitter,
+}
+# Parametric models need strictly positive durations; someone who signed up on the
+# analysis date (or cancelled the same day) is moved to half a day.
+MIN_PARAMETRIC_TENURE_MONTHS = 0.5 / (365.25 / 12)
+DURATION_COLUMNS = ("customer_id", "tenure_months", "churned", "observed_months")
+
+
+# --------------------------------------------------------------------------- durations
+
+
+def _add_months(dates: pd.Series, months: pd.Series) -> pd.Series:
+    """``date + months`` as a monthly anniversary (31 Jan + 1 month = 28/29 Feb).
+
+    Same rule as ``pd.DateOffset(months=k)``, vectorised over different k.
+    """
+    index = dates.dt.year.to_numpy() * 12 + dates.dt.month.to_numpy() - 1 + months.to_numpy()
+    year, month = index // 12, index % 12 + 1
+    first = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": 1}))
+    day = np.minimum(dates.dt.day.to_numpy(), first.dt.days_in_month.to_numpy())
+    return pd.Series(first.to_numpy() + pd.to_timedelta(day - 1, unit="D").to_numpy(), index=dates.index)
+
+
+def calendar_months_between(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Months from ``start`` to ``end`` counted on monthly anniversaries.
+
+    The whole part is the number of anniversaries passed, the fraction is the share of
+    the current month elapsed. Billing is monthly on the signup anniversary, so a
+    cancellation on the n-th anniversary gives exactly n (an average-length month of
+    30.44 days would turn it into 2.97 or 3.03 and blur every step of the survival curve).
+
+    >>> s = pd.Series(pd.to_datetime(["2024-01-31", "2024-01-10"]))
+    >>> e = pd.Series(pd.to_datetime(["2024-02-29", "2024-02-25"]))
+    >>> calendar_months_between(s, e).round(3).tolist()
+    [1.0, 1.517]
+    """
+    start, end = start.dt.normalize(), end.dt.normalize()
+    whole = (end.dt.year - start.dt.year) * 12 + (end.dt.month - start.dt.month)
+    anchor = _add_months(start, whole)
+    whole = whole.where(anchor <= end, whole - 1)
+    anchor = _add_months(start, whole)
+    following = _add_months(start, whole + 1)
+    fraction = (end - anchor) / (following - anchor)
+    return (whole + fraction).astype(float)
+
+
+def durations_from_subscriptions(subscriptions: pd.DataFrame, analysis_date) -> pd.DataFrame:
+    """One row per customer: how long they have been (or were) a subscriber, and whether they left.
+
+    Columns: ``customer_id``, ``tenure_months`` (signup to cancel date, or to the
+    analysis date when still active), ``churned`` (False = still active, i.e.
+    right-censored), ``observed_months`` (signup to the analysis date: how long we could
+    have watched them), followed by every other column of ``subscriptions``.
+
+    A cancel date after the analysis date counts as still active on the analysis date,
+    so you can re-run an analysis "as of" an earlier date. Signups after the analysis
+    date, missing signup dates and cancellations before signup raise ValueError.
+
+    >>> subs = pd.DataFrame({"customer_id": ["a", "b"],
+    ...                      "signup_date": pd.to_datetime(["2025-01-15", "2025-06-01"]),
+    ...                      "cancel_date": pd.to_datetime(["2025-04-15", None])})
+    >>> durations_from_subscriptions(subs, "2025-12-31")[["tenure_months", "churned"]].round(2)
+       tenure_months  churned
+    0           3.00     True
+    1           6.97    False
+    """
+    if not isinstance(subscriptions, pd.DataFrame):
+        raise ValueError("subscriptions must be a pandas DataFrame (see clvlib.data.load_dataset).")
+    if subscriptions.empty:
+        raise ValueError("The subscriptions table is empty: there are no customers to measure lifetimes for.")
+    missing = [c for c in ("customer_id", "signup_date", "cancel_date") if c not in subscriptions.columns]
+    if missing:
+        raise ValueError(
+            f"The subscriptions table has no {', '.join(missing)} column(s); it has: "
+            f"{', '.join(map(str, subscriptions.columns))}."
+        )
+    try:
+        analysis = pd.Timestamp(analysis_date).normalize()
+    except (TypeError, ValueError):
+        raise ValueError(f"analysis_date {analysis_date!r} is not a date.") from None
+    if pd.isna(analysis):
+        raise ValueError("analysis_date is missing: give the date the data were extracted.")
+    signup = pd.to_datetime(subscriptions["signup_date"], errors="coerce")
+    cancel = pd.to_datetime(subscriptions["cancel_date"], errors="coerce")
+    if signup.isna().all():
+        raise ValueError("Every signup_date is missing or unreadable: cannot measure any tenure.")
+    problems = []
+    for mask, what in (
+        (signup.isna(), "have no readable signup_date"),
+        (signup > analysis, f"signed up after the analysis date {analysis.date()}"),
+        (cancel < signup, "have a cancel_date before their signup_date"),
+    ):
+        if mask.any():
+            examples = ", ".join(map(str, subscriptions.loc[mask, "customer_id"].head(5)))
+            problems.append(f"{int(mask.sum())} customers {what} (e.g. {examples})")
+    if subscriptions["customer_id"].duplicated().any():
+        dup = subscriptions["customer_id"][subscriptions["customer_id"].duplicated()]
+        problems.append(f"{dup.size} customer_ids appear more than once (e.g. {', '.join(map(str, dup.head(5)))})")
+    if problems:
+        raise ValueError("Cannot compute durations: " + "; ".join(problems) + ".")
+
+    churned = cancel.notna() & (cancel <= analysis)
+    end = cancel.where(churned, analysis)
+    analysis_series = pd.Series(analysis, index=signup.index)
+    out = pd.DataFrame(
+        {
+            "customer_id": subscriptions["customer_id"].to_numpy(),
+            "tenure_months": calendar_months_between(signup, end).to_numpy(),
+            "churned": churned.to_numpy(dtype=bool),
+            "observed_months": calendar_months_between(signup, analysis_series).to_numpy(),
+        },
+        index=subscriptions.index,
+    )
+    others = subscriptions.drop(columns=[c for c in DURATION_COLUMNS if c in subscriptions.columns])
+    out = pd.concat([out, others], axis=1).reset_index(drop=True)
+    out.attrs["time_unit"] = TIME_UNIT.value
+    out.attrs["analysis_date"] = str(analysis.date())
+    return out
+
+
+def _check_durations(durations: pd.DataFrame, need_events: bool = False) -> None:
+    """Raise a plain ValueError when a durations table cannot be fitted."""
+    if not isinstance(durations, pd.DataFrame):
+        raise ValueError("durations must be a DataFrame from durations_from_subscriptions().")
+    missing = [c for c in ("tenure_months", "churned") if c not in durations.columns]
+    if missing:
+        raise ValueError(
+            f"durations has no {', '.join(missing)} column(s): build it with durations_from_subscriptions()."
+        )
+    if durations.empty:
+        raise ValueError("The durations table is empty: there are no customers to fit.")
+    unit = durations.attrs.get("time_unit")
+    if unit is not None:
+        check_same_unit(TIME_UNIT, unit, what="durations table")
+    tenure = pd.to_numeric(durations["tenure_months"], errors="coerce")
+    if tenure.isna().any() or not np.isfinite(tenure).all():
+        raise ValueError(f"{int((~np.isfinite(tenure.fillna(np.nan))).sum())} tenure_months values are missing or not finite.")
+    if (tenure < 0).any():
+        raise ValueError(
+            f"{int((tenure < 0).sum())} tenure_months are negative: a customer cannot cancel before signing up. "
+            "Check the dates (or the analysis date)."
+        )
+    if not durations["churned"].isin([True, False]).all():
+        raise ValueError("churned must be True/False for every customer.")
+    if need_events and not durations["churned"].astype(bool).any():
+        raise ValueError(
+            "Nobody has churned yet, so there is nothing to fit a lifetime model to: every lifetime "
+            "is still open. Wait for churn to be observed, or report the Kaplan-Meier curve (flat at 1)."
+        )
+
+
+def _mark(fitter, **extra):
+    fitter.time_unit_ = TIME_UNIT
+    for key, value in extra.items():
+        setattr(fitter, key, value)
+    return fitter
+
+
+def _fitter_unit(fitter) -> TimeUnit:
+    unit = getattr(fitter, "time_unit_", None)
+    if unit is None:
+        raise ValueError(
+            "This fitter has no time unit recorded. Fit it with clvlib.survival, or set "
+            "fitter.time_unit_ = 'month' if its durations are in months."
+        )
+    return TimeUnit.parse(unit)
+
+
+# --------------------------------------------------------------------------- Kaplan-Meier
+
+
+def fit_kaplan_meier(
+    durations: pd.DataFrame, by: str | None = None, alpha: float = 0.05
+) -> KaplanMeierFitter | dict[str, KaplanMeierFitter]:
+    """Kaplan-Meier survival curve(s) S(t) = P(lifetime > t months), censoring handled.
+
+    With ``by`` (a column such as "plan" or "channel") returns a dict of one fitted
+    KaplanMeierFitter per group, in sorted order. ``alpha`` sets the confidence band
+    (0.05 = 95%). Each fitter gets ``time_unit_`` and ``follow_up_months_`` (the longest
+    tenure it saw).
+
+    >>> d = pd.DataFrame({"tenure_months": [1.0, 2, 3, 4], "churned": [True, True, False, True]})
+    >>> fit_kaplan_meier(d).survival_function_at_times(2).item()
+    0.5
+    """
+    _check_durations(durations)
+    if by is None:
+        km = KaplanMeierFitter(alpha=alpha, label="all customers")
+        km.fit(durations["tenure_months"], durations["churned"].astype(bool))
+        return _mark(km, follow_up_months_=float(durations["tenure_months"].max()))
+    if by not in durations.columns:
+        raise ValueError(f"durations has no column {by!r}; it has: {', '.join(map(str, durations.columns))}.")
+    if durations[by].isna().any():
+        raise ValueError(f"{int(durations[by].isna().sum())} customers have no {by}: fill or drop them first.")
+    fitters = {}
+    for level, group in durations.groupby(by, sort=True):
+        fitters[str(level)] = fit_kaplan_meier(group, alpha=alpha)
+        fitters[str(level)]._label = str(level)
+        fitters[str(level)].survival_function_.columns = [str(level)]
+    return fitters
+
+
+def _check_horizon(fitter, horizon_months: float) -> None:
+    """Refuse to read a Kaplan-Meier curve past the data it was estimated from.
+
+    Renewals happen on monthly anniversaries, so nobody can churn between the longest
+    tenure seen and the next whole month: the curve is known up to ceil(longest tenure).
+    """
+    check_same_unit(_fitter_unit(fitter), TIME_UNIT, what="horizon")
+    if not np.isfinite(horizon_months) or horizon_months <= 0:
+        raise ValueError(f"horizon_months must be a positive number of months, not {horizon_months!r}.")
+    if isinstance(fitter, KaplanMeierFitter):
+        follow_up = float(fitter.durations.max())
+        s_end = float(fitter.survival_function_.iloc[-1, 0])
+        if horizon_months > math.ceil(follow_up) and s_end > 0:
+            raise ValueError(
+                f"The horizon of {horizon_months:g} months is beyond the data: the longest tenure observed is "
+                f"{follow_up:.1f} months and {s_end:.0%} of customers were still active then. Kaplan-Meier cannot "
+                "say what happens later. Use a shorter horizon, or a parametric model (fit_parametric) to extrapolate."
+            )
+
+
+def median_lifetime_months(fitter) -> float:
+    """Months until half the customers have churned.
+
+    Returns ``math.inf`` when fewer than half have churned within the data (the median
+    is not reached yet; RMST or a parametric model still give an answer).
+    """
+    _fitter_unit(fitter)
+    median = float(fitter.median_survival_time_)
+    return math.inf if not np.isfinite(median) else median
+
+
+def restricted_mean_lifetime_months(fitter, horizon_months: float) -> float:
+    """Expected months as a customer within the first ``horizon_months`` (RMST).
+
+    The area under S(t) from 0 to the horizon, i.e. E[min(lifetime, horizon)]. Works for
+    Kaplan-Meier (within the data, see the horizon check) and parametric fitters.
+
+    >>> d = pd.DataFrame({"tenure_months": [1.0, 2, 3, 4], "churned": [True] * 4})
+    >>> restricted_mean_lifetime_months(fit_kaplan_meier(d), 3)
+    2.25
+    """
+    _check_horizon(fitter, horizon_months)
+    return float(restricted_mean_survival_time(fitter, t=horizon_months))
+
+
+def _survival_at_whole_months(survival, horizon_months: int) -> np.ndarray:
+    """S(0), S(1), ..., S(horizon - 1) from a fitter or a survival-function table."""
+    months = np.arange(horizon_months, dtype=float)
+    if isinstance(survival, pd.Series | pd.DataFrame):
+        unit = survival.attrs.get("time_unit", TIME_UNIT.value)
+        check_same_unit(TIME_UNIT, unit, what="survival function")
+        curve = survival.iloc[:, 0] if isinstance(survival, pd.DataFrame) else survival
+        curve = curve.sort_index()
+        if curve.empty:
+            raise ValueError("The survival function is empty.")
+        if months[-1] > curve.index.max() and curve.iloc[-1] > 0:
+            raise ValueError(
+                f"The survival function stops at {curve.index.max():g} months, before the horizon: "
+                "shorten the horizon or use a parametric model to extrapolate."
+            )
+        # A step curve: the value at t is the last one recorded at or before t (1 before the first).
+        position = np.searchsorted(curve.index.to_numpy(dtype=float), months, side="right") - 1
+        values = np.where(position >= 0, curve.to_numpy(dtype=float)[np.maximum(position, 0)], 1.0)
+    else:
+        _check_horizon(survival, horizon_months)
+        values = np.asarray(survival.survival_function_at_times(months), dtype=float)
+    if np.isnan(values).any():
+        raise ValueError("The survival function gave missing values: check the fitted model.")
+    return values
+
+
+def discounted_expected_lifetime_months(
+    survival_function_or_fitter, discount_rate_annual: float, horizon_months: int
+) -> float:
+    """Expected number of paid months, each discounted to signup: sum_t S(t) (1 + d)^-t.
+
+    t runs over whole months 0 .. horizon-1; the first month (t = 0) is paid at signup
+    and not discounted; d is the monthly rate equivalent to ``discount_rate_annual``.
+    Multiply by a monthly margin to get a customer's lifetime value. Accepts a fitter
+    from this module or a survival-function table indexed by months.
+
+    >>> d = pd.DataFrame({"tenure_months": [1.0, 2, 3, 4], "churned": [True] * 4})
+    >>> discounted_expected_lifetime_months(fit_kaplan_meier(d), 0.0, 12)
+    2.5
+    """
+    if not isinstance(horizon_months, int | np.integer) or horizon_months < 1:
+        raise ValueError(f"horizon_months must be a whole number of months, at least 1 (got {horizon_months!r}).")
+    if not np.isfinite(discount_rate_annual) or discount_rate_annual <= -1:
+        raise ValueError(f"discount_rate_annual must be a number above -1 (e.g. 0.10), not {discount_rate_annual!r}.")
+    survival = _survival_at_whole_months(survival_function_or_fitter, int(horizon_months))
+    monthly_rate = convert_rate(discount_rate_annual, TimeUnit.YEAR, TIME_UNIT)
+    discount = (1.0 + monthly_rate) ** -np.arange(horizon_months, dtype=float)
+    return float(np.sum(survival * discount))
+
+
+# --------------------------------------------------------------------------- parametric
+
+
+@dataclass
+class ParametricChoice:
+    """Parametric lifetime models fitted to the same durations, and the one AIC prefers.
+
+    ``fits`` maps model name to the fitted lifelines fitter; ``best`` is the fitter with
+    the lowest AIC (``best_name`` its name); ``summary`` is the comparison table.
+    """
+
+    fits: dict[str, ParametricUnivariateFitter]
+    best_name: str
+    follow_up_months_: float
+    time_unit_: TimeUnit = TIME_UNIT
+    failures: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def best(self) -> ParametricUnivariateFitter:
+        return self.fits[self.best_name]
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per model: AIC, log-likelihood, number of parameters, AIC gap to the best."""
+        rows = [
+            {
+                "model": name,
+                "aic": fit.AIC_,
+                "log_likelihood": fit.log_likelihood_,
+                "parameters": len(fit.params_),
+            }
+            for name, fit in self.fits.items()
+        ]
+        table = pd.DataFrame(rows).set_index("model").sort_values("aic")
+        table["delta_aic"] = table["aic"] - table["aic"].min()
+        return table
+
+
+def fit_parametric(
+    durations: pd.DataFrame,
+    candidates: Sequence[str] = ("weibull", "loglogistic", "lognormal", "exponential"),
+) -> ParametricChoice:
+    """Fit parametric lifetime distributions and pick the one with the lowest AIC.
+
+    A parametric curve can be read beyond the longest tenure observed, which is how the
+    course extrapolates lifetimes; how far to trust it is a judgement (compare the
+    candidates: they agree inside the data and can differ a lot outside it). Zero
+    tenures are moved to half a day because these models need positive durations.
+    """
+    _check_durations(durations, need_events=True)
+    names = [candidates] if isinstance(candidates, str) else list(candidates)
+    unknown = [n for n in names if n not in PARAMETRIC_MODELS]
+    if unknown or not names:
+        raise ValueError(
+            f"Unknown parametric model(s) {unknown or names}: choose from {', '.join(PARAMETRIC_MODELS)}."
+        )
+    tenure = durations["tenure_months"].astype(float).clip(lower=MIN_PARAMETRIC_TENURE_MONTHS)
+    churned = durations["churned"].astype(bool)
+    fits, failures = {}, {}
+    for name in names:
+        fitter = PARAMETRIC_MODELS[name](label=name)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fitter.fit(tenure, churned)
+        except Exception as exc:  # lifelines raises ConvergenceError and friends
+            failures[name] = str(exc).splitlines()[0]
+            continue
+        fits[name] = _mark(fitter, follow_up_months_=float(tenure.max()))
+    if not fits:
+        raise ValueError(f"No parametric model could be fitted: {failures}.")
+    best = min(fits, key=lambda n: fits[n].AIC_)
+    return ParametricChoice(fits, best, float(tenure.max()), TIME_UNIT, failures)
+
+
+# --------------------------------------------------------------------------- Cox and logit
+
+
+def design_matrix(
+    durations: pd.DataFrame, covariates: Sequence[str], baselines: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Numeric model inputs: numbers as they are, True/False as 1/0, categories as dummies.
+
+    Each categorical covariate gets one column per level except its baseline, named
+    ``"channel=search"`` (= compared with the baseline level). The baseline is the most
+    common level unless ``baselines`` names one. Returns the matrix and the baselines used.
+    """
+    if not covariates:
+        raise ValueError("Give at least one covariate, e.g. ['channel', 'plan', 'promo_signup'].")
+    missing = [c for c in covariates if c not in durations.columns]
+    if missing:
+        raise ValueError(f"durations has no column(s) {', '.join(missing)}; it has: {', '.join(map(str, durations.columns))}.")
+    baselines = dict(baselines or {})
+    columns, used = [], {}
+    for name in covariates:
+        values = durations[name]
+        if values.isna().any():
+            raise ValueError(f"{int(values.isna().sum())} customers have no {name}: fill or drop them first.")
+        if pd.api.types.is_bool_dtype(values):
+            columns.append(values.astype(float).rename(name))
+        elif pd.api.types.is_numeric_dtype(values):
+            columns.append(values.astype(float).rename(name))
+        else:
+            levels = values.astype(str)
+            baseline = str(baselines.get(name, levels.value_counts().idxmax()))
+            if baseline not in set(levels):
+                raise ValueError(f"Baseline {baseline!r} is not a level of {name} ({', '.join(sorted(set(levels)))}).")
+            used[name] = baseline
+            for level in sorted(set(levels) - {baseline}):
+                columns.append(levels.eq(level).astype(float).rename(f"{name}={level}"))
+    return pd.concat(columns, axis=1), used
+
+
+def fit_cox(
+    durations: pd.DataFrame,
+    covariates: list[str],
+    baselines: dict[str, str] | None = None,
+    penalizer: float = 0.0,
+) -> CoxPHFitter:
+    """Cox proportional-hazards model of churn: which covariates make customers leave sooner.
+
+    exp(coef) is a hazard ratio: 1.5 on ``promo_signup`` means promo customers churn at
+    1.5x the rate of others at every tenure, other things equal. Categorical covariates
+    are compared with a named baseline level (``cox.baselines_``; default the most
+    common level, or pass ``baselines={"channel": "affiliate"}``).
+    """
+    _check_durations(durations, need_events=True)
+    X, used = design_matrix(durations, covariates, baselines)
+    constant = [c for c in X.columns if X[c].nunique() < 2]
+    if constant:
+        raise ValueError(f"Covariate column(s) {', '.join(constant)} have the same value for everyone: drop them.")
+    frame = X.assign(tenure_months=durations["tenure_months"].astype(float).to_numpy(),
+                     churned=durations["churned"].astype(bool).to_numpy())
+    cox = CoxPHFitter(penalizer=penalizer)
+    cox.fit(frame, duration_col="tenure_months", event_col="churned")
+    return _mark(cox, baselines_=used, covariates_=list(covariates), follow_up_months_=float(frame["tenure_months"].max()))
+
+
+def check_proportional_hazards(cox: CoxPHFitter, durations: pd.DataFrame, time_transform: str = "rank") -> pd.DataFrame:
+    """Test whether each covariate's effect is constant over tenure (Cox's key assumption).
+
+    One row per model column: test statistic, p-value and ``proportional`` (p >= 0.05).
+    A small p-value says the hazard ratio changes with tenure. With customers who differ
+    in how churn-prone they are, that is expected: the churn-prone leave first, so the
+    survivors of a 'bad' channel look more and more like those of a 'good' one and the
+    hazards converge.
+    """
+    _fitter_unit(cox)
+    covariates = getattr(cox, "covariates_", None)
+    if covariates is None:
+        raise ValueError("Fit the Cox model with clvlib.survival.fit_cox so its covariates are known.")
+    _check_durations(durations, need_events=True)
+    X, _ = design_matrix(durations, covariates, cox.baselines_)
+    frame = X.assign(tenure_months=durations["tenure_months"].astype(float).to_numpy(),
+                     churned=durations["churned"].astype(bool).to_numpy())
+    result = proportional_hazard_test(cox, frame, time_transform=time_transform)
+    table = result.summary.reset_index()
+    if "level_0" in table.columns:  # several transforms give a two-level index
+        table = table.rename(columns={"level_0": "covariate", "level_1": "time_transform"})
+    else:
+        table = table.rename(columns={"index": "covariate"})
+        table.insert(1, "time_transform", time_transform)
+    table = table.rename(columns={"p": "p_value"})[["covariate", "time_transform", "test_statistic", "p_value"]]
+    table["proportional"] = table["p_value"] >= 0.05
+    return table.reset_index(drop=True)
+
+
+@dataclass
+class ChurnLogisticResult:
+    """A statsmodels logistic regression of "churned within N months", and its odds ratios."""
+
+    result: object  # statsmodels BinaryResultsWrapper: .summary(), .params, .predict()
+    odds_ratios: pd.DataFrame
+    within_months: int
+    customers_used: int
+    customers_excluded: int
+    baselines: dict[str, str]
+    time_unit_: TimeUnit = TIME_UNIT
+
+
+def churn_logistic_regression(
+    durations: pd.DataFrame,
+    covariates: list[str],
+    within_months: int,
+    baselines: dict[str, str] | None = None,
+) -> ChurnLogisticResult:
+    """Logistic regression of "churned within ``within_months``" on covariates (statsmodels).
+
+    Only customers who signed up at least ``within_months`` before the analysis date are
+    used (column ``observed_months``): a recent signup who is still active might yet
+    churn inside the window, and counting them as "stayed" would bias churn downwards,
+    most for the channels that grew recently. The odds-ratio table has one row per model
+    column with its 95% confidence interval and p-value; an odds ratio of 2 means twice
+    the odds of churning within the window, compared with the baseline level.
+    """
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError
+
+    _check_durations(durations)
+    if not isinstance(within_months, int | np.integer) or within_months < 1:
+        raise ValueError(f"within_months must be a whole number of months, at least 1 (got {within_months!r}).")
+    if "observed_months" not in durations.columns:
+        raise ValueError("durations has no observed_months column: build it with durations_from_subscriptions().")
+    eligible = durations["observed_months"] >= within_months
+    used = durations[eligible]
+    if used.empty:
+        raise ValueError(
+            f"No customer signed up at least {within_months} months before the analysis date: shorten within_months."
+        )
+    outcome = (used["churned"].astype(bool) & (used["tenure_months"] <= within_months)).astype(float)
+    if outcome.nunique() < 2:
+        which = "churned" if outcome.iloc[0] == 1 else "stayed"
+        raise ValueError(
+            f"All {len(used)} customers observed for {within_months} months {which}: "
+            "there is nothing to explain. Choose another window."
+        )
+    X, used_baselines = design_matrix(used, covariates, baselines)
+    X = sm.add_constant(X, has_constant="add")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", category=RuntimeWarning)
+            result = sm.Logit(outcome.to_numpy(), X).fit(disp=0)
+    except (PerfectSeparationError, np.linalg.LinAlgError, RuntimeWarning) as exc:
+        raise ValueError(
+            f"The logistic regression could not be fitted ({exc}). A covariate probably predicts the outcome "
+            "perfectly or two covariates carry the same information: drop one."
+        ) from None
+    ci = np.exp(result.conf_int(alpha=0.05))
+    table = pd.DataFrame(
+        {
+            "odds_ratio": np.exp(result.params),
+            "ci_lower": ci.iloc[:, 0],
+            "ci_upper": ci.iloc[:, 1],
+            "p_value": result.pvalues,
+        }
+    ).drop(index="const")
+    table.index.name = "covariate"
+    return ChurnLogisticResult(result, table, int(within_months), int(eligible.sum()), int((~eligible).sum()), used_baselines)
+
+
+# --------------------------------------------------------------------------- value and naive
+
+
+def _fit_for_segment(group: pd.DataFrame, model: str):
+    if model == "kaplan_meier":
+        return fit_kaplan_meier(group)
+    if model == "best_parametric":
+        return fit_parametric(group).best
+    return fit_parametric(group, candidates=(model,)).best
+
+
+def lifetime_value_by_segment(
+    durations: pd.DataFrame,
+    by: str,
+    margin_rate: float,
+    discount_rate_annual: float,
+    horizon_months: int,
+    model: str = "kaplan_meier",
+) -> pd.DataFrame:
+    """Lifetime value of a customer in each segment: monthly margin x discounted expected lifetime.
+
+    One row per segment (the index, named ``by``) with ``customers``, ``monthly_margin``
+    (mean monthly_revenue x margin_rate), ``expected_lifetime_months`` (RMST to the
+    horizon), ``discounted_lifetime_months`` and ``clv`` (= monthly_margin x
+    discounted_lifetime_months, in the currency of monthly_revenue, at signup). ``model``
+    is "kaplan_meier" (within the data only), a parametric name ("weibull",
+    "loglogistic", "lognormal", "exponential") or "best_parametric" (lowest AIC per
+    segment) to extrapolate beyond the longest tenure observed. Using the segment's mean
+    revenue assumes revenue does not depend on how long a customer stays.
+    """
+    _check_durations(durations)
+    allowed = ("kaplan_meier", *PARAMETRIC_MODELS, "best_parametric")
+    if model not in allowed:
+        raise ValueError(f"Unknown model {model!r}: choose from {', '.join(allowed)}.")
+    if not 0 <= margin_rate <= 1:
+        raise ValueError(f"margin_rate is a share of revenue between 0 and 1 (e.g. 0.40), not {margin_rate!r}.")
+    if "monthly_revenue" not in durations.columns:
+        raise ValueError("durations has no monthly_revenue column: it comes from the subscriptions table.")
+    if by not in durations.columns:
+        raise ValueError(f"durations has no column {by!r}; it has: {', '.join(map(str, durations.columns))}.")
+    if durations[by].isna().any():
+        raise ValueError(f"{int(durations[by].isna().sum())} customers have no {by}: fill or drop them first.")
+    rows = []
+    for level, group in durations.groupby(by, sort=True):
+        try:
+            fitter = _fit_for_segment(group, model)
+            expected = restricted_mean_lifetime_months(fitter, horizon_months)
+            discounted = discounted_expected_lifetime_months(fitter, discount_rate_annual, horizon_months)
+        except ValueError as exc:
+            raise ValueError(f"Segment {by}={level!r}: {exc}") from None
+        margin = float(group["monthly_revenue"].mean()) * margin_rate
+        rows.append(
+            {
+                by: level,
+                "customers": len(group),
+                "monthly_margin": margin,
+                "expected_lifetime_months": expected,
+                "discounted_lifetime_months": discounted,
+                "clv": margin * discounted,
+                "model": getattr(fitter, "label", model) if model != "kaplan_meier" else model,
+            }
+        )
+    table = pd.DataFrame(rows).set_index(by)
+    table.attrs["time_unit"] = TIME_UNIT.value
+    table.attrs["horizon_months"] = int(horizon_months)
+    return table
+
+
+def naive_mean_lifetime_dropping_censored(durations: pd.DataFrame, horizon_months: float | None = None) -> float:
+    """WRONG on purpose (for teaching): mean tenure of the customers who already churned.
+
+    Ignores everyone still active, who are exactly the long-lived ones, so it is too
+    short. With ``horizon_months`` each tenure is capped there first (to compare with
+    RMST). Raises ValueError when nobody has churned.
+    """
+    _check_durations(durations, need_events=True)
+    tenure = durations.loc[durations["churned"].astype(bool), "tenure_months"].astype(float)
+    if horizon_months is not None:
+        tenure = tenure.clip(upper=horizon_months)
+    return float(tenure.mean())
+
+
+def naive_mean_lifetime_censored_as_churned(durations: pd.DataFrame, horizon_months: float | None = None) -> float:
+    """WRONG on purpose (for teaching): mean tenure, treating active customers as if they left today.
+
+    Their lifetimes are longer than their tenure so far, so this is too short too.
+    With ``horizon_months`` each tenure is capped there first (to compare with RMST).
+    """
+    _check_durations(durations)
+    tenure = durations["tenure_months"].astype(float)
+    if horizon_months is not None:
+        tenure = tenure.clip(upper=horizon_months)
+    return float(tenure.mean())
+
+
+def lifetime_estimates_compared(durations: pd.DataFrame, horizon_months: int, by: str | None = None) -> pd.DataFrame:
+    """Expected lifetime to the horizon three ways: two naive ones and Kaplan-Meier RMST.
+
+    One row per segment (or one row "all customers"), columns ``dropping_censored``,
+    ``censored_as_churned`` and ``kaplan_meier_rmst``, all in months, capped at the horizon.
+    """
+    _check_durations(durations)
+    groups = [("all customers", durations)] if by is None else list(durations.groupby(by, sort=True))
+    rows = []
+    for level, group in groups:
+        rows.append(
+            {
+                "segment": level,
+                "dropping_censored": naive_mean_lifetime_dropping_censored(group, horizon_months),
+                "censored_as_churned": naive_mean_lifetime_censored_as_churned(group, horizon_months),
+                "kaplan_meier_rmst": restricted_mean_lifetime_months(fit_kaplan_meier(group), horizon_months),
+            }
+        )
+    return pd.DataFrame(rows).set_index("segment").rename_axis(by or "segment")

@@ -1,0 +1,88 @@
+"""Every course notebook follows the conventions in shared/design.md.
+
+These checks are static (no kernel): they read the .ipynb files as JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+IDS = [nb.stem for nb in NOTEBOOKS]
+
+
+def _read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def _tagged(nb, tag: str):
+    return [c for c in nb.cells if tag in c.get("metadata", {}).get("tags", [])]
+
+
+def test_the_course_has_its_numbered_notebooks():
+    numbers = [int(nb.name[:2]) for nb in NOTEBOOKS]
+    assert numbers[:1] == [0], "the course starts with 00_start_here"
+    assert numbers == list(range(len(numbers))), f"notebook numbers have gaps: {numbers}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_kernel_is_python3(path):
+    assert _read(path).metadata.kernelspec.name == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_outputs_are_stripped(path):
+    for i, cell in enumerate(_read(path).cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"cell {i} has stored outputs"
+            assert cell.execution_count is None, f"cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_one_parameters_cell_that_papermill_can_read_with_types(path):
+    nb = _read(path)
+    assert len(_tagged(nb, "parameters")) == 1, "exactly one cell must be tagged 'parameters'"
+    params = papermill.inspect_notebook(str(path))
+    assert params, "the parameters cell declares no parameters"
+    for name, info in params.items():
+        assert info["inferred_type_name"] not in ("None", ""), f"parameter {name} has no type annotation"
+        assert info["help"].strip(), f"parameter {name} has no comment explaining it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebooks_reading_data_take_a_data_source_parameter(path):
+    nb = _read(path)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    if "load_dataset(" in code:
+        assert "data_source" in papermill.inspect_notebook(str(path))
+        assert "load_dataset(data_source)" in code
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_narrative_first_and_exercises_with_checked_solutions(path):
+    nb = _read(path)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.lstrip().startswith("# ")
+    solutions = _tagged(nb, "solution")
+    if path.stem.startswith("07_"):
+        return  # the executive report is read, not studied: no exercises
+    assert solutions, "each lesson ends with exercises whose solutions are tagged 'solution'"
+    for cell in solutions:
+        idx = nb.cells.index(cell)
+        following = [c for c in nb.cells[idx + 1 :] if c.cell_type == "code"]
+        assert following and "assert" in following[0].source, (
+            f"the solution cell {idx} must be followed by a code cell with an assert that checks it"
+        )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_path_hacks_installs_or_network(path):
+    code = "\n".join(c.source for c in _read(path).cells if c.cell_type == "code")
+    assert not re.search(r"sys\.path\.(append|insert)", code)
+    assert not re.search(r"^\s*[!%]pip", code, re.M)
+    assert not re.search(r"requests\.|urllib|http[s]?://", code)
