@@ -1,0 +1,92 @@
+"""Figures for lesson 04 (predictive CLV); the numbers come from clvlib.btyd.
+
+Each function draws already-computed tables on a matplotlib Axes and returns it.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from clvlib.plots import PALETTE, new_axes, percent
+
+
+def plot_holdout_by_frequency(table: pd.DataFrame, ax=None):
+    """Mean holdout purchases by calibration frequency, actual vs BG/NBD (FHL Figure 4).
+
+    ``table`` is :func:`clvlib.btyd.holdout_by_frequency`'s output.
+    """
+    ax = new_axes(ax)
+    top = table.attrs.get("max_frequency", table.index.max())
+    labels = [f"{f}+" if f == top else str(f) for f in table.index]
+    positions = np.arange(len(table))
+    ax.plot(positions, table["actual"], "o-", color=PALETTE[0], label="actual")
+    ax.plot(positions, table["predicted"], "s--", color=PALETTE[1], label="BG/NBD forecast")
+    ax.set_xticks(positions, labels)
+    ax.set_xlabel("repeat purchases in the calibration period")
+    ax.set_ylabel("mean purchases in the holdout period")
+    ax.set_title("Calibration vs holdout: customers grouped by past frequency")
+    ax.legend()
+    return ax
+
+
+def _tracking(tracking: pd.DataFrame, actual: str, expected: str, ylabel: str, title: str, ax):
+    ax = new_axes(ax)
+    unit = tracking.attrs.get("time_unit", tracking.index.name or "period")
+    ax.plot(tracking.index, tracking[actual], color=PALETTE[0], label="actual")
+    ax.plot(tracking.index, tracking[expected], "--", color=PALETTE[1], label="BG/NBD expected")
+    split = tracking.attrs.get("calibration_periods")
+    if split is not None:
+        ax.axvline(split, color="grey", linestyle=":", label="end of calibration")
+    ax.set_xlabel(f"{unit}s since the cohort's first purchase")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_cumulative_tracking(tracking: pd.DataFrame, ax=None):
+    """Cumulative repeat purchases of the cohort, actual vs expected (FHL Figure 2)."""
+    return _tracking(
+        tracking, "actual_cumulative", "expected_cumulative", "cumulative repeat purchases",
+        "Tracking cumulative repeat purchases", ax,
+    )
+
+
+def plot_incremental_tracking(tracking: pd.DataFrame, ax=None):
+    """Repeat purchases per period, actual vs expected (FHL Figure 3)."""
+    return _tracking(
+        tracking, "actual", "expected", "repeat purchases per period",
+        "Tracking repeat purchases period by period", ax,
+    )
+
+
+def plot_probability_alive(grid: pd.DataFrame, ax=None):
+    """Heatmap of P(alive) over frequency (rows) x recency (columns).
+
+    ``grid`` is :func:`clvlib.btyd.probability_alive_grid`'s output; impossible cells
+    (no repeat purchase but recency > 0) stay blank.
+    """
+    ax = new_axes(ax, figsize=(8, 5))
+    recency = grid.columns.to_numpy(dtype=float)
+    freq = grid.index.to_numpy()
+    step = recency[1] - recency[0] if len(recency) > 1 else 1.0
+    image = ax.imshow(
+        grid.to_numpy(dtype=float),
+        origin="lower",
+        aspect="auto",
+        cmap="RdYlGn",
+        vmin=0,
+        vmax=1,
+        extent=(recency[0] - step / 2, recency[-1] + step / 2, freq[0] - 0.5, freq[-1] + 0.5),
+    )
+    colorbar = plt.colorbar(image, ax=ax)
+    colorbar.set_label("P(alive)")
+    percent(colorbar.ax)
+    unit = grid.attrs.get("time_unit", "period")
+    T = grid.attrs.get("T")
+    ax.set_xlabel(f"recency: {unit}s from first to last purchase" + (f" (T = {T:g})" if T else ""))
+    ax.set_ylabel("repeat purchases (frequency)")
+    ax.set_title("Probability a customer is still active")
+    return ax

@@ -1,0 +1,203 @@
+"""Closed-form CLV formulas: worked examples, input checks and properties."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clvlib import formulas
+from clvlib.units import convert_rate
+
+# --------------------------------------------------------------------------- worked examples
+
+
+def test_simple_clv_reproduces_the_1200_dollar_example():
+    """$100 a purchase x 4 purchases a year x 3 years = $1,200."""
+    assert formulas.simple_clv(100, 4, 3) == 1200.0
+
+
+def test_margin_clv_and_profit_times_retention_agree():
+    revenue = formulas.simple_clv(100, 4, 3)
+    margin = formulas.margin_clv(100, 4, 3, gross_margin_rate=0.4)
+    assert margin == pytest.approx(0.4 * revenue)
+    # Same customer seen as annual profit ($160) x retention time (3 years).
+    assert formulas.profit_times_retention_clv(100 * 4 * 0.4, 3) == pytest.approx(margin)
+
+
+def test_expected_lifetime_is_one_over_churn():
+    assert formulas.expected_lifetime_periods(0.75) == pytest.approx(4.0)
+    assert formulas.expected_lifetime_periods(0.0) == pytest.approx(1.0)
+
+
+def test_present_value_end_of_period_and_first_payment_now():
+    flows = [100.0, 100.0, 100.0]
+    end = formulas.present_value(flows, discount_rate_annual=0.10)
+    assert end == pytest.approx(100 / 1.1 + 100 / 1.1**2 + 100 / 1.1**3)
+    now = formulas.present_value(flows, 0.10, first_payment_now=True)
+    assert now == pytest.approx(end * 1.1)
+
+
+def test_present_value_converts_an_annual_rate_to_months():
+    flows = np.full(12, 10.0)
+    d_month = convert_rate(0.10, "year", "month")
+    expected = sum(10.0 / (1 + d_month) ** t for t in range(1, 13))
+    assert formulas.present_value(flows, 0.10, period="month") == pytest.approx(expected)
+    # Twelve monthly payments of $10, the last a year away, are worth more than $120 / 1.1.
+    assert formulas.present_value(flows, 0.10, period="month") > 120 / 1.1
+
+
+def test_retention_formula_variants_differ_by_the_first_payment():
+    without = formulas.retention_clv(100, 0.8, 0.10)
+    with_first = formulas.retention_clv(100, 0.8, 0.10, include_first_payment=True)
+    assert without == pytest.approx(100 * 0.8 / (1 + 0.10 - 0.8))
+    assert with_first == pytest.approx(100 + without)
+
+
+@pytest.mark.parametrize("include_first", [False, True])
+def test_retention_formula_equals_long_truncated_sum(include_first):
+    closed = formulas.retention_clv(40, 0.9, 0.01, include_first_payment=include_first)
+    long_sum = formulas.retention_clv_truncated(40, 0.9, 0.01, 2000, include_first_payment=include_first)
+    short_sum = formulas.retention_clv_truncated(40, 0.9, 0.01, 10, include_first_payment=include_first)
+    assert long_sum == pytest.approx(closed, rel=1e-9)
+    assert short_sum < 0.9 * closed  # a short horizon visibly misses the tail
+
+
+def test_retention_clv_is_vectorised():
+    values = formulas.retention_clv(np.array([10.0, 20.0]), np.array([0.5, 0.9]), 0.0)
+    assert values == pytest.approx([10.0, 180.0])
+
+
+def test_payback_periods():
+    assert formulas.payback_periods(120, 10) == pytest.approx(12.0)
+    n = formulas.payback_periods(120, 10, retention_rate=0.95)
+    q = 0.95
+    assert 10 * (1 - q**n) / (1 - q) == pytest.approx(120)
+    assert math.isinf(formulas.payback_periods(300, 10, retention_rate=0.95))
+    assert formulas.payback_periods(0, 10) == 0.0
+    # Discounting makes payback slower.
+    assert formulas.payback_periods(120, 10, 0.95, discount_rate=0.01) > n
+
+
+def test_sensitivity_ranks_inputs_for_a_tornado_chart():
+    table = formulas.sensitivity(
+        formulas.retention_clv,
+        {"margin_per_period": 100.0, "retention_rate": 0.8, "discount_rate": 0.10},
+        change=0.10,
+    )
+    assert list(table.index) == ["retention_rate", "margin_per_period", "discount_rate"]
+    assert (table["swing"].diff().dropna() <= 0).all()
+    margin = table.loc["margin_per_period"]
+    assert margin["change_high"] == pytest.approx(0.1 * margin["base_clv"])
+    assert table.loc["discount_rate", "change_high"] < 0 < table.loc["discount_rate", "change_low"]
+
+
+def test_sensitivity_explains_an_invalid_move():
+    with pytest.raises(ValueError, match="retention_rate"):
+        formulas.sensitivity(formulas.retention_clv, {"margin_per_period": 1.0, "retention_rate": 0.95,
+                                                      "discount_rate": 0.1}, change=0.10)
+
+
+def test_trap_of_averages():
+    # Half the customers stay 95% of the time, half 50%.
+    trap = formulas.clv_of_average_vs_average_clv([10, 10], [0.95, 0.50], discount_rate=0.0)
+    assert trap["clv_of_average_customer"] == pytest.approx(10 / (1 - 0.725))
+    assert trap["average_clv"] == pytest.approx((10 / 0.05 + 10 / 0.5) / 2)
+    assert trap["ratio"] > 3
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: formulas.simple_clv(-1, 4, 3), "average_order_value"),
+        (lambda: formulas.simple_clv(100, float("nan"), 3), "purchases_per_year"),
+        (lambda: formulas.margin_clv(100, 4, 3, 1.5), "gross_margin_rate"),
+        (lambda: formulas.retention_clv(100, 1.0, 0.1), "retention_rate"),
+        (lambda: formulas.retention_clv(100, -0.1, 0.1), "retention_rate"),
+        (lambda: formulas.retention_clv(100, 0.5, -1.0), "discount_rate"),
+        (lambda: formulas.retention_clv(100, 0.9, -0.5), "never converges"),
+        (lambda: formulas.present_value([1, 2], -2.0), "discount_rate_annual"),
+        (lambda: formulas.retention_clv_truncated(1, 0.5, 0.1, 0), "n_periods"),
+        (lambda: formulas.payback_periods(-5, 10), "acquisition_cost"),
+        (lambda: formulas.sensitivity(formulas.retention_clv, {}), "empty"),
+    ],
+)
+def test_bad_input_raises_a_clear_value_error(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+# --------------------------------------------------------------------------- properties
+
+margins = st.floats(min_value=0.01, max_value=1_000)
+retentions = st.floats(min_value=0.0, max_value=0.98)
+discounts = st.floats(min_value=0.0, max_value=0.5)
+bump = st.floats(min_value=1e-3, max_value=0.5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(m=margins, r=retentions, d=discounts, dr=bump, first=st.booleans())
+def test_clv_increases_with_retention(m, r, d, dr, first):
+    r2 = min(r + dr, 0.99)
+    assert r2 > r
+    assert formulas.retention_clv(m, r2, d, first) > formulas.retention_clv(m, r, d, first)
+
+
+@settings(max_examples=200, deadline=None)
+@given(m=margins, r=st.floats(min_value=0.01, max_value=0.98), d=discounts, dm=bump, first=st.booleans())
+def test_clv_increases_with_margin(m, r, d, dm, first):
+    assert formulas.retention_clv(m * (1 + dm), r, d, first) > formulas.retention_clv(m, r, d, first)
+
+
+@settings(max_examples=200, deadline=None)
+@given(m=margins, r=st.floats(min_value=0.01, max_value=0.98), d=discounts, dd=bump, first=st.booleans())
+def test_clv_decreases_with_the_discount_rate(m, r, d, dd, first):
+    assert formulas.retention_clv(m, r, d + dd, first) < formulas.retention_clv(m, r, d, first)
+
+
+@settings(max_examples=200, deadline=None)
+@given(flows=st.lists(st.floats(min_value=0.01, max_value=1e4), min_size=1, max_size=30), d=discounts, dd=bump)
+def test_present_value_decreases_with_the_discount_rate(flows, d, dd):
+    assert formulas.present_value(flows, d + dd) < formulas.present_value(flows, d)
+
+
+@settings(max_examples=100, deadline=None)
+@given(m=margins, r=st.floats(min_value=0.0, max_value=0.95), d=discounts, first=st.booleans())
+def test_closed_form_equals_long_truncated_sum(m, r, d, first):
+    closed = formulas.retention_clv(m, r, d, first)
+    truncated = formulas.retention_clv_truncated(m, r, d, 3000, first)
+    assert truncated == pytest.approx(closed, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    aov=st.floats(min_value=1, max_value=500),
+    freq=st.floats(min_value=0.5, max_value=50),
+    years=st.floats(min_value=0.5, max_value=20),
+    g=st.floats(min_value=0.05, max_value=0.95),
+)
+def test_simple_formulas_scale_linearly(aov, freq, years, g):
+    assert formulas.simple_clv(2 * aov, freq, years) == pytest.approx(2 * formulas.simple_clv(aov, freq, years))
+    assert formulas.margin_clv(aov, freq, years, g) < formulas.simple_clv(aov, freq, years)
+
+
+def test_sensitivity_with_explicit_ranges():
+    churn = 0.08
+    table = formulas.sensitivity(
+        formulas.retention_clv,
+        {"margin_per_period": 10.0, "retention_rate": 1 - churn, "discount_rate": 0.008},
+        change=0.10,
+        ranges={"retention_rate": (1 - churn * 1.1, 1 - churn * 0.9)},
+    )
+    row = table.loc["retention_rate"]
+    assert row["low_value"] == pytest.approx(0.912) and row["high_value"] == pytest.approx(0.928)
+    assert row["clv_high"] > row["base_clv"] > row["clv_low"]
+    with pytest.raises(ValueError, match="not in inputs"):
+        formulas.sensitivity(formulas.retention_clv, {"margin_per_period": 1.0, "retention_rate": 0.5,
+                                                      "discount_rate": 0.1}, ranges={"churn": (0, 1)})
