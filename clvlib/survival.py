@@ -678,8 +678,11 @@ def churn_logistic_regression(
     column with its 95% confidence interval and p-value; an odds ratio of 2 means twice
     the odds of churning within the window, compared with the baseline level.
     """
-    import statsmodels.api as sm
+    # Imported here, and from the module itself rather than statsmodels.api (which loads
+    # all of statsmodels), so the rest of the lesson does not wait for it.
+    from statsmodels.discrete.discrete_model import Logit
     from statsmodels.tools.sm_exceptions import PerfectSeparationError
+    from statsmodels.tools.tools import add_constant
 
     _check_durations(durations)
     if not isinstance(within_months, int | np.integer) or within_months < 1:
@@ -700,11 +703,11 @@ def churn_logistic_regression(
             "there is nothing to explain. Choose another window."
         )
     X, used_baselines = design_matrix(used, covariates, baselines)
-    X = sm.add_constant(X, has_constant="add")
+    X = add_constant(X, has_constant="add")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", category=RuntimeWarning)
-            result = sm.Logit(outcome.to_numpy(), X).fit(disp=0)
+            result = Logit(outcome.to_numpy(), X).fit(disp=0)
     except (PerfectSeparationError, np.linalg.LinAlgError, RuntimeWarning) as exc:
         raise ValueError(
             f"The logistic regression could not be fitted ({exc}). A covariate probably predicts the outcome "

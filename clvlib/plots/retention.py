@@ -13,6 +13,13 @@ from matplotlib.ticker import FuncFormatter
 from clvlib.plots import PALETTE, dollars, new_axes, percent
 
 
+def _fine_percent(ax) -> None:
+    """Percent ticks with one decimal where whole percents would repeat (2.5% is not 2%)."""
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: f"{v:.0%}" if abs(v * 100 - round(v * 100)) < 1e-6 else f"{v:.1%}")
+    )
+
+
 def retention_heatmap(table: pd.DataFrame, ax=None, max_months: int | None = None):
     """Heatmap of :func:`clvlib.cohorts.retention_table` (share still active).
 
@@ -47,7 +54,7 @@ def churn_by_tenure(table: pd.DataFrame, ax=None, by: str | None = None):
                 color=PALETTE[i % len(PALETTE)], label=str(name))
     ax.set_xlabel("months since signup")
     ax.set_ylabel("churn rate among those still active")
-    percent(ax)
+    _fine_percent(ax)
     ax.set_ylim(bottom=0)
     ax.legend(frameon=False)
     ax.set_title("Churn falls with tenure: the leavers leave first")
@@ -89,14 +96,18 @@ def survival_curves(curves: dict[str, pd.Series], ax=None, unit_label: str = "mo
     return ax
 
 
-def retention_rate_curves(periods, rates: dict[str, np.ndarray], ax=None, unit_label: str = "renewal"):
+def retention_rate_curves(
+    periods, rates: dict[str, np.ndarray], ax=None, unit_label: str = "renewal",
+    title: str = "Retention rises with tenure when customers differ",
+):
     """Retention rate at each renewal: rising for the sBG, flat for constant churn."""
     ax = new_axes(ax)
+    ax.set_title(title)
     for i, (name, r) in enumerate(rates.items()):
         ax.plot(periods, r, marker="o", ms=3, color=PALETTE[i % len(PALETTE)], label=name)
     ax.set_xlabel(unit_label)
     ax.set_ylabel("retention rate")
-    percent(ax)
+    _fine_percent(ax)
     ax.legend(frameon=False)
     return ax
 
