@@ -70,8 +70,11 @@ def add_months(dates: pd.Series, months) -> pd.Series:
 def whole_months_between(start: pd.Series, end) -> pd.Series:
     """The number of monthly anniversaries of ``start`` on or before ``end`` (0 if none)."""
     start = pd.to_datetime(pd.Series(start)).dt.normalize()
-    end = pd.Series(pd.to_datetime(end), index=start.index) if np.ndim(end) == 0 else pd.to_datetime(end)
-    end = pd.Series(end, index=start.index).dt.normalize()
+    if np.ndim(end) == 0:
+        end = pd.Series(pd.Timestamp(end), index=start.index)
+    else:  # align by position, whatever the index
+        end = pd.Series(pd.to_datetime(np.asarray(end)), index=start.index)
+    end = end.dt.normalize()
     guess = (end.dt.year - start.dt.year) * 12 + (end.dt.month - start.dt.month)
     guess = guess.clip(lower=0)
     too_far = add_months(start, guess.to_numpy()) > end

@@ -5,6 +5,7 @@ These checks are static (no kernel): they read the .ipynb files as JSON.
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -53,6 +54,19 @@ def test_one_parameters_cell_that_papermill_can_read_with_types(path):
     for name, info in params.items():
         assert info["inferred_type_name"] not in ("None", ""), f"parameter {name} has no type annotation"
         assert info["help"].strip(), f"parameter {name} has no comment explaining it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_papermill_sees_every_assignment_in_the_parameters_cell(path):
+    """papermill's parser silently skips a line whose comment holds an '=' sign."""
+    (cell,) = _tagged(_read(path), "parameters")
+    assigned = set()
+    for node in ast.parse(cell.source).body:
+        if isinstance(node, ast.AnnAssign):
+            assigned.add(node.target.id)
+        elif isinstance(node, ast.Assign):
+            assigned.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    assert set(papermill.inspect_notebook(str(path))) == assigned
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

@@ -479,3 +479,41 @@ def test_unknown_parametric_model_and_constant_covariate(durations):
         sv.fit_cox(durations.assign(country="NZ"), ["channel", "country"])
     with pytest.raises(ValueError, match="no column"):
         sv.fit_cox(durations, ["colour"])
+
+
+# --------------------------------------------------------------------------- helpers for the lesson
+
+
+def test_km_max_horizon_and_summary(durations):
+    assert sv.km_max_horizon_months(durations) == 36  # signups from January 2023 to December 2025
+    assert sv.km_covers_horizon(durations, 36, by="channel")
+    assert not sv.km_covers_horizon(durations, 37)
+    recent = durations[durations["signup_date"] >= "2025-01-01"]
+    assert sv.km_max_horizon_months(recent, by="plan") == 12
+    summary = sv.lifetime_summary(sv.fit_kaplan_meier(durations, by="channel"), 24)
+    assert summary["customers"].sum() == len(durations)
+    assert summary["churned"].sum() == durations["churned"].sum()
+    assert summary["expected_lifetime_months"].between(1, 24).all()
+
+
+def test_monthly_churn_by_tenure_falls_with_tenure(durations):
+    """Heterogeneity: the churn-prone leave first, so churn in months 1-3 is well above months 13-24."""
+    km = sv.fit_kaplan_meier(durations)
+    rate = sv.monthly_churn_by_tenure(km, 24)
+    assert list(rate.index) == list(range(1, 25))
+    assert rate.between(0, 1).all()
+    assert rate.loc[1:3].mean() > 2 * rate.loc[13:24].mean()
+    s = sv.survival_curve(km, [11, 12]).to_numpy()
+    assert rate.loc[12] == pytest.approx(1 - s[1] / s[0])
+    # it stops when nobody is left instead of dividing by zero
+    short = sv.monthly_churn_by_tenure(sv.fit_kaplan_meier(_toy([1, 2, 2, 3], [True] * 4)), 10)
+    assert list(short.index) == [1, 2, 3] and short.iloc[-1] == 1.0
+
+
+def test_monthly_parametric_curve_steps_on_anniversaries(durations):
+    fitter = sv.fit_parametric(durations, candidates=("weibull",)).best
+    s = sv.survival_curve(fitter, [2.0, 2.5, 2.99, 3.0]).to_numpy()
+    assert s[0] == s[1] == s[2] > s[3]
+    assert fitter.billing_ == "monthly" and fitter.time_unit_ is TimeUnit.MONTH
+    with pytest.raises(ValueError, match="billing"):
+        sv.fit_parametric(durations, billing="weekly")

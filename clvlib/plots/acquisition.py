@@ -53,11 +53,9 @@ def plot_ltv_to_cac(summary: pd.DataFrame, ax=None):
         lower = ratio - table["ltv_to_cac_lower"].astype(float)
         upper = table["ltv_to_cac_upper"].astype(float) - ratio
         ax.errorbar(ratio, y, xerr=[lower, upper], fmt="none", ecolor="black", capsize=4)
-    ax.axvline(1, color="grey", ls="--", lw=1)
-    ax.axvline(RULE_OF_THUMB_LTV_TO_CAC, color="firebrick", ls=":", lw=1.5)
-    ax.annotate("break-even", (1, len(table) - 0.5), xytext=(3, 0), textcoords="offset points", color="grey")
-    ax.annotate("3:1 rule of thumb", (RULE_OF_THUMB_LTV_TO_CAC, len(table) - 0.5), xytext=(3, 0),
-                textcoords="offset points", color="firebrick")
+    ax.axvline(1, color="grey", ls="--", lw=1, label="break-even (1)")
+    ax.axvline(RULE_OF_THUMB_LTV_TO_CAC, color="firebrick", ls=":", lw=1.5, label="3:1 rule of thumb")
+    ax.legend(frameon=False, loc="lower right")
     ax.set_yticks(y, table.index)
     ax.set_xlim(0, max(RULE_OF_THUMB_LTV_TO_CAC + 0.6, float(ratio.max()) * 1.15))
     ax.set_xlabel("LTV:CAC (lifetime margin per dollar of acquisition cost)")
@@ -101,8 +99,8 @@ def plot_payback_curves(curves: pd.DataFrame, payback: pd.DataFrame, ax=None):
         months = payback.at[channel, "payback_months"]
         if pd.notna(months):
             ax.plot([float(months)], [float(cac)], "o", color=colour, ms=8)
-            ax.annotate(f"{int(months)} mo", (float(months), float(cac)), xytext=(4, -14),
-                        textcoords="offset points", color=colour)
+            ax.annotate(f"{int(months)} months", (float(months), float(cac)), xytext=(6, 4),
+                        textcoords="offset points", color=colour, fontweight="bold")
     dollars(ax)
     ax.set_xlabel("months since signup (monthly payments made)")
     ax.set_ylabel("cumulative discounted margin per customer")
@@ -117,8 +115,9 @@ def plot_ltv_to_cac_by_horizon(by_horizon: pd.DataFrame, ax=None):
     colours = _colours(by_horizon["channel"].unique())
     for channel, group in by_horizon.groupby("channel"):
         ax.plot(group["months"], group["ltv_to_cac"], color=colours[channel], lw=2, label=channel)
-    ax.axhline(1, color="grey", ls="--", lw=1)
-    ax.axhline(RULE_OF_THUMB_LTV_TO_CAC, color="firebrick", ls=":", lw=1.5)
+    ax.axhline(1, color="grey", ls="--", lw=1, label="break-even (1)")
+    ax.axhline(RULE_OF_THUMB_LTV_TO_CAC, color="firebrick", ls=":", lw=1.5, label="3:1 rule of thumb")
+    ax.set_ylim(bottom=0)
     ax.set_xlabel("months of customer value counted (horizon)")
     ax.set_ylabel("LTV:CAC")
     ax.set_title("The ratio depends on how far ahead you count")
@@ -142,8 +141,10 @@ def plot_budget_scenario(scenario: pd.DataFrame, ax=None):
         ax.bar(x + (i - 1.5) * width, table[col].astype(float), width, label=label, color=colour)
     ax.set_xticks(x, table.index)
     ax.axhline(0, color="black", lw=0.8)
+    top = float(table[[c for c, _, _ in bars]].to_numpy(dtype=float).max())
+    ax.set_ylim(top=top * 1.3)  # room for the legend above the bars
     dollars(ax)
     ax.set_ylabel("per month")
     ax.set_title("Budget scenario: where the money goes and what it returns")
-    ax.legend(frameon=False, ncol=2, fontsize="small")
+    ax.legend(frameon=False, ncol=2, fontsize="small", loc="upper left")
     return ax

@@ -15,6 +15,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import NullFormatter
 
 from clvlib.plots import PALETTE, new_axes, percent
 
@@ -106,7 +107,7 @@ def plot_segment_profiles(profiles: pd.DataFrame, columns: list[str] | None = No
     labels = table.copy().astype(object)
     for col in columns:
         if col.startswith("share") or "risk" in col:
-            labels[col] = table[col].map(lambda v: f"{v:.0%}")
+            labels[col] = table[col].map(lambda v: f"{v:.1%}" if 0 < abs(v) < 0.01 else f"{v:.0%}")
         else:
             labels[col] = table[col].map(lambda v: f"${v:,.0f}")
     ax = new_axes(ax, figsize=(1.8 * len(columns) + 2, 0.5 * len(table) + 1.5))
@@ -129,6 +130,10 @@ def plot_odds_ratios(odds_ratios: pd.DataFrame, ax=None):
     ax.scatter(table["odds_ratio"], y, color=colours, zorder=3, s=50)
     ax.axvline(1, color="grey", ls="--", lw=1)
     ax.set_xscale("log")
+    low, high = float(table["ci_lower"].min()), float(table["ci_upper"].max())
+    ticks = [t for t in (0.1, 0.2, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 50) if low / 1.5 <= t <= high * 1.5]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_yticks(y, table.index)
     ax.set_xlabel("odds ratio of being high value (log scale; red: p < 0.05)")
     ax.set_title("What distinguishes high-value customers")
