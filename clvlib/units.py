@@ -14,10 +14,10 @@ Example
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class TimeUnit(str, Enum):
+class TimeUnit(StrEnum):
     """The period a model's rates and durations are expressed in."""
 
     DAY = "day"
