@@ -393,8 +393,9 @@ def bootstrap_ltv_to_cac(
         raise ValueError(f"n_boot must be a whole number of replicates, at least 50 (got {n_boot!r}).")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence is a share between 0 and 1 (e.g. 0.90), not {confidence!r}.")
-    table = ltv_to_cac(subscriptions, marketing_spend, analysis_date, margin_rate, discount_rate_annual, horizon_months)
     durations = survival.durations_from_subscriptions(subscriptions, analysis_date)
+    clv = survival.lifetime_value_by_segment(durations, "channel", margin_rate, discount_rate_annual, horizon_months)
+    table = combine_clv_and_cac(clv, cac_by_channel(marketing_spend, subscriptions))
     monthly_rate = convert_rate(discount_rate_annual, TimeUnit.YEAR, TIME_UNIT)
     discount = (1.0 + monthly_rate) ** -np.arange(int(horizon_months), dtype=float)
     rng = np.random.default_rng(seed)
@@ -402,7 +403,9 @@ def bootstrap_ltv_to_cac(
     for channel in table.index:
         group = durations[durations["channel"].astype(str) == channel]
         n = len(group)
-        weights = rng.multinomial(n, np.full(n, 1.0 / n), size=int(n_boot)).astype(float)
+        # How often each customer is drawn in each replicate (a multinomial count, via bincount: fast).
+        draws = rng.integers(0, n, size=(int(n_boot), n)) + n * np.arange(int(n_boot))[:, None]
+        weights = np.bincount(draws.ravel(), minlength=int(n_boot) * n).reshape(int(n_boot), n).astype(float)
         lifetimes = _bootstrap_discounted_lifetimes(
             group["tenure_months"].to_numpy(dtype=float), group["churned"].to_numpy(dtype=float), weights, discount
         )

@@ -16,8 +16,9 @@ What it does, in order:
 3. Loads and validates the data with :func:`clvlib.data.load_dataset` so a bad file fails
    at once with the clvlib.data message. Relative paths in ``data_source`` are resolved
    here (working folder, then project root) and passed to the notebooks as absolute paths.
-4. Runs every notebook in name order with papermill (kernel ``python3``), one progress
-   line each, stopping at the first failure.
+4. Runs the notebooks with papermill (kernel ``python3``), one per core at a time
+   (``--jobs``), one progress line each as it finishes; after a failure no new notebook
+   starts.
 5. Writes ``reports/<UTC timestamp>/``: executed ``.ipynb`` files, HTML for each (the
    notebooks whose metadata has ``"clvlib": {"hide_code": true}`` -- the executive
    report -- without code), ``index.html`` linking everything with the run's metadata,
@@ -69,6 +70,8 @@ DEFAULT_PARAMS = PROJECT_ROOT / "params" / "default.yml"
 DEFAULT_OUT = PROJECT_ROOT / "reports"
 DEFAULT_NOTEBOOKS = PROJECT_ROOT / "notebooks"
 DEFAULT_CELL_TIMEOUT_SECONDS = 300
+# Notebooks run side by side, one per core (at most 4: each kernel holds its data in memory).
+DEFAULT_JOBS = max(1, min(4, os.cpu_count() or 1))
 KERNEL_NAME = "python3"
 PACKAGES = (
     "clvlib", "numpy", "pandas", "scipy", "lifelines", "statsmodels", "matplotlib", "seaborn",
@@ -559,12 +562,76 @@ def _kernel_environment():
                 os.environ[key] = value
 
 
+def _run_one(path: Path, executed: Path, parameters: dict[str, Any], timeout: int, log_path: Path):
+    """Execute one notebook in a worker process; return (status, error, seconds)."""
+    t0 = time.perf_counter()
+    try:
+        with _kernel_environment():
+            _execute(path, executed, parameters, timeout, log_path)
+        return "ok", "", time.perf_counter() - t0
+    except Exception as exc:  # papermill raises several kinds; all mean "this notebook failed"
+        return "failed", _failure_reason(exc, timeout), time.perf_counter() - t0
+
+
+def _run_notebooks(
+    to_run: list[Path], runs: list[NotebookRun], run_dir: Path, timeout: int, jobs: int, echo
+) -> str:
+    """Run the notebooks, ``jobs`` at a time, and export each to HTML; return the failure reason.
+
+    The notebooks are independent (each loads the data itself), so on a machine with
+    several cores they run side by side in worker processes. After a failure no new
+    notebook is started; the ones already running finish. Progress is one line per
+    notebook as it finishes.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    total = len(to_run)
+    echo(f"Running {total} notebook{'s' if total != 1 else ''}, {jobs} at a time.", flush=True)
+    # "spawn": a clean interpreter per worker, the same on Linux, macOS and Windows.
+    context = multiprocessing.get_context("spawn")
+    log_path = run_dir / "kernel-stderr.log"
+    done_count = 0
+    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
+        futures = {
+            pool.submit(_run_one, path, run_dir / f"{path.stem}.ipynb", run.parameters, timeout, log_path): run
+            for path, run in zip(to_run, runs, strict=True)
+        }
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                run = futures[future]
+                if future.cancelled():
+                    continue
+                run.status, run.error, run.seconds = future.result()
+                done_count += 1
+                echo(f"[{done_count}/{total}] {run.name} ... {run.status} ({run.seconds:.1f} s)", flush=True)
+                if run.status != "ok":
+                    for other in pending:
+                        other.cancel()
+    reason = ""
+    for path, run in zip(to_run, runs, strict=True):
+        executed = run_dir / f"{path.stem}.ipynb"
+        try:
+            if executed.exists():
+                _export_html(executed, run_dir / f"{path.stem}.html", run.hide_code)
+        except Exception as exc:  # a broken export must not hide the run's real outcome
+            if run.status == "ok":
+                run.status, run.error = "failed", f"HTML export failed: {_one_line(exc)}"
+        if run.status == "failed" and not reason:
+            kept = _rel(executed, Path.cwd()) if executed.exists() else "(no output written)"
+            reason = f"{path.stem} failed {run.error}; executed notebook kept in {kept}"
+    return reason
+
+
 def run_report(
     params_path: str | Path = DEFAULT_PARAMS,
     out_dir: str | Path = DEFAULT_OUT,
     notebooks: list[str | Path] | None = None,
     timeout: int = DEFAULT_CELL_TIMEOUT_SECONDS,
     echo=print,
+    jobs: int = DEFAULT_JOBS,
 ) -> ReportResult:
     """Run the course; see the module docstring. Never raises for bad input: read exit_code."""
     started = time.perf_counter()
@@ -601,34 +668,11 @@ def run_report(
         "cell_timeout_seconds": timeout,
     }
     runs = [NotebookRun(p.stem) for p in to_run]
-    total = len(to_run)
-    reason = ""
-    for i, (path, run) in enumerate(zip(to_run, runs, strict=True), start=1):
-        nb = read_notebook(path)
-        run.hide_code = _hide_code(nb)
+    for path, run in zip(to_run, runs, strict=True):
+        run.hide_code = _hide_code(read_notebook(path))
         run.parameters = parameters_for(path.stem, declared[path.stem], effective)
-        echo(f"[{i}/{total}] {path.stem} ... ", end="", flush=True)
-        executed = run_dir / f"{path.stem}.ipynb"
-        t0 = time.perf_counter()
-        try:
-            with _kernel_environment():
-                _execute(path, executed, run.parameters, timeout, run_dir / "kernel-stderr.log")
-            run.status = "ok"
-        except Exception as exc:  # papermill raises several kinds; all mean "this notebook failed"
-            run.status = "failed"
-            run.error = _failure_reason(exc, timeout)
-        run.seconds = time.perf_counter() - t0
-        echo(f"{run.status} ({run.seconds:.1f} s)", flush=True)
-        try:
-            if executed.exists():
-                _export_html(executed, run_dir / f"{path.stem}.html", run.hide_code)
-        except Exception as exc:  # a broken export must not hide the run's real outcome
-            if run.status == "ok":
-                run.status, run.error = "failed", f"HTML export failed: {_one_line(exc)}"
-        if run.status != "ok":
-            kept = _rel(executed, Path.cwd()) if executed.exists() else "(no output written)"
-            reason = f"{path.stem} failed {run.error}; executed notebook kept in {kept}"
-            break
+    meta["jobs"] = jobs
+    reason = _run_notebooks(to_run, runs, run_dir, timeout, jobs, echo)
 
     seconds = time.perf_counter() - started
     meta["status"] = "ok" if not reason else "failed"
@@ -668,6 +712,10 @@ def main(argv: list[str] | None = None) -> int:
         f"(papermill's execution timeout; default {DEFAULT_CELL_TIMEOUT_SECONDS})",
     )
     parser.add_argument(
+        "--jobs", type=int, default=DEFAULT_JOBS,
+        help=f"notebooks run at the same time (default {DEFAULT_JOBS}, one per core)",
+    )
+    parser.add_argument(
         "--write-defaults", metavar="FILE", default=None,
         help="write a params file with every parameter at its notebook default, then stop",
     )
@@ -681,7 +729,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_BAD_INPUT
         print(f"Wrote {args.write_defaults}")
         return EXIT_OK
-    result = run_report(args.params, args.out, args.notebooks, args.timeout)
+    result = run_report(args.params, args.out, args.notebooks, args.timeout, jobs=args.jobs)
     if result.exit_code == EXIT_BAD_INPUT:
         print(f"report: nothing run: {result.reason}", file=sys.stderr)
         return result.exit_code
