@@ -31,13 +31,13 @@ Example
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from clvlib.regression import fit_logistic_odds_ratios
 from clvlib.survival import design_matrix
 
 LIFECYCLE_STAGES = ("new", "active", "at risk", "lapsed")
@@ -427,10 +427,6 @@ def high_value_logit(
     model column: odds_ratio, ci_lower, ci_upper (95 %), p_value. An odds ratio of 2 on
     orders_in_window means each extra early order doubles the odds of being high value.
     """
-    # The discrete-model module alone: statsmodels.api would also load time series and graphics (~1 s).
-    from statsmodels.discrete.discrete_model import Logit
-    from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSeparationWarning
-
     target = pd.Series(high_value)
     if not target.index.equals(features.index):
         target = target.reindex(features.index)
@@ -445,25 +441,5 @@ def high_value_logit(
     constant = [c for c in X.columns if X[c].nunique() < 2]
     if constant:
         raise ValueError(f"Covariate column(s) {', '.join(constant)} have the same value for everyone: drop them.")
-    X.insert(0, "const", 1.0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", category=RuntimeWarning)
-            warnings.simplefilter("error", category=PerfectSeparationWarning)
-            result = Logit(y.to_numpy(), X).fit(disp=0)
-    except (PerfectSeparationError, PerfectSeparationWarning, np.linalg.LinAlgError, RuntimeWarning) as exc:
-        raise ValueError(
-            f"The logistic regression could not be fitted ({exc}). A covariate probably predicts the outcome "
-            "perfectly or two covariates carry the same information: drop one."
-        ) from None
-    ci = np.exp(result.conf_int(alpha=0.05))
-    table = pd.DataFrame(
-        {
-            "odds_ratio": np.exp(result.params),
-            "ci_lower": ci.iloc[:, 0],
-            "ci_upper": ci.iloc[:, 1],
-            "p_value": result.pvalues,
-        }
-    ).drop(index="const")
-    table.index.name = "covariate"
+    result, table = fit_logistic_odds_ratios(y, X)
     return HighValueModel(result, table, used, int(len(y)), float(y.mean()))

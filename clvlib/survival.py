@@ -47,6 +47,7 @@ from lifelines.fitters import ParametricUnivariateFitter
 from lifelines.statistics import proportional_hazard_test
 from lifelines.utils import restricted_mean_survival_time
 
+from clvlib.regression import fit_logistic_odds_ratios
 from clvlib.units import TimeUnit, check_same_unit, convert_rate
 
 TIME_UNIT = TimeUnit.MONTH
@@ -678,12 +679,6 @@ def churn_logistic_regression(
     column with its 95% confidence interval and p-value; an odds ratio of 2 means twice
     the odds of churning within the window, compared with the baseline level.
     """
-    # Imported here, and from the module itself rather than statsmodels.api (which loads
-    # all of statsmodels), so the rest of the lesson does not wait for it.
-    from statsmodels.discrete.discrete_model import Logit
-    from statsmodels.tools.sm_exceptions import PerfectSeparationError
-    from statsmodels.tools.tools import add_constant
-
     _check_durations(durations)
     if not isinstance(within_months, int | np.integer) or within_months < 1:
         raise ValueError(f"within_months must be a whole number of months, at least 1 (got {within_months!r}).")
@@ -703,26 +698,7 @@ def churn_logistic_regression(
             "there is nothing to explain. Choose another window."
         )
     X, used_baselines = design_matrix(used, covariates, baselines)
-    X = add_constant(X, has_constant="add")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", category=RuntimeWarning)
-            result = Logit(outcome.to_numpy(), X).fit(disp=0)
-    except (PerfectSeparationError, np.linalg.LinAlgError, RuntimeWarning) as exc:
-        raise ValueError(
-            f"The logistic regression could not be fitted ({exc}). A covariate probably predicts the outcome "
-            "perfectly or two covariates carry the same information: drop one."
-        ) from None
-    ci = np.exp(result.conf_int(alpha=0.05))
-    table = pd.DataFrame(
-        {
-            "odds_ratio": np.exp(result.params),
-            "ci_lower": ci.iloc[:, 0],
-            "ci_upper": ci.iloc[:, 1],
-            "p_value": result.pvalues,
-        }
-    ).drop(index="const")
-    table.index.name = "covariate"
+    result, table = fit_logistic_odds_ratios(outcome, X)
     return ChurnLogisticResult(result, table, int(within_months), int(eligible.sum()), int((~eligible).sum()), used_baselines)
 
 
