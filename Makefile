@@ -34,9 +34,8 @@ lab: setup ## Open JupyterLab on the course notebooks
 report: setup ## Run every notebook into reports/<timestamp>/ (PARAMS=params/x.yml for your data)
 	$(PY) -m clvlib.report --params $(PARAMS)
 
-test: setup ## Run all tests: unit, property, reference, notebooks and the report
-	$(PY) -m pytest tests
-	$(PY) -m pytest --nbval-lax --nbval-current-env notebooks
+test: setup ## Run all tests: unit, property, reference, docstring examples, notebooks, the report
+	$(PY) -m pytest --doctest-modules --nbval-lax --nbval-current-env clvlib tests notebooks
 
 test-fast: setup ## Unit tests only (no notebooks)
 	$(PY) -m pytest tests -m "not notebooks"

@@ -176,8 +176,12 @@ def simulate_subscriptions(
     subs.insert(0, "customer_id", [f"S{i:05d}" for i in range(1, len(subs) + 1)])
     subs["monthly_revenue"] = subs["plan"].map(truth.plans_monthly_revenue_dollars)
     # Anniversary arithmetic month by month so tenure in whole months is exact.
+    # Lifetimes past the analysis date are censored anyway; capping them keeps the date
+    # arithmetic inside pandas' range (a rare lifetime of 3,000+ months would overflow it).
+    last_month = 12 * (analysis_date.year + 1)
     end = [
-        s + pd.DateOffset(months=int(m)) for s, m in zip(subs["signup_date"], subs["lifetime_months"], strict=True)
+        s + pd.DateOffset(months=int(min(m, last_month - 12 * s.year)))
+        for s, m in zip(subs["signup_date"], subs["lifetime_months"], strict=True)
     ]
     cancel = pd.Series(pd.to_datetime(end), index=subs.index)
     subs["cancel_date"] = cancel.where(cancel <= analysis_date)
@@ -202,8 +206,8 @@ def simulate_orders(truth: WorldTruth, rng: np.random.Generator, n_customers: in
     """Web-shop orders from the BG/NBD + Gamma-Gamma story, in days.
 
     Each customer has a purchase rate lambda ~ Gamma(r, alpha) per week and a dropout
-    probability p ~ Beta(a, b). After every purchase (including the first) they drop out
-    with probability p; while alive they buy as a Poisson process. Order values are
+    probability p ~ Beta(a, b). While alive they buy as a Poisson process; after every
+    repeat purchase they drop out with probability p. Order values are
     Gamma(p_gg, nu) with nu ~ Gamma(q, gamma) per customer.
     """
     start = pd.Timestamp(truth.shop_first_purchase_start)
@@ -219,12 +223,16 @@ def simulate_orders(truth: WorldTruth, rng: np.random.Generator, n_customers: in
         t = float(first_day[i])
         ids.append(i)
         days.append(t)
-        while rng.random() >= dropout[i]:  # survives this purchase
+        # BG/NBD: the first purchase starts the relationship; a customer may drop out only
+        # right after a *repeat* purchase (which is why one-time buyers have P(alive) = 1).
+        while True:
             t += rng.exponential(7.0 / lam_per_week[i])
             if t > horizon_days:
                 break
             ids.append(i)
             days.append(t)
+            if rng.random() < dropout[i]:
+                break
     ids = np.asarray(ids)
     values = rng.gamma(truth.gg_p, 1.0 / nu[ids])
     cust_ids = np.array([f"C{i:05d}" for i in range(1, n_customers + 1)])

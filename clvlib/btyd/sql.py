@@ -154,16 +154,18 @@ def summarize_with_duckdb(
     paths = list(paths)
     if not paths:
         raise ValueError("Give at least one CSV or Parquet file.")
+    reader = _reader(paths, customer_col)
     for p in paths:
         if not any(ch in str(p) for ch in "*?[") and not Path(p).exists():
             raise ValueError(f"The file {p} does not exist.")
-    query = summary_sql(_reader(paths, customer_col), observation_end, unit, customer_col, date_col, value_col)
+    query = summary_sql(reader, observation_end, unit, customer_col, date_col, value_col)
     config = {"memory_limit": memory_limit}
     if threads:
         config["threads"] = threads
     if temp_directory:
         config["temp_directory"] = str(temp_directory)
     with duckdb.connect(config=config) as con:
+        con.execute("SET enable_progress_bar = false")
         out = con.sql(query).df()
     out = out.set_index("customer_id").rename_axis(customer_col)
     out["frequency"] = out["frequency"].astype("int64")

@@ -107,9 +107,12 @@ def customer_days(
     end_day = to_day_number(observation_end)
 
     ids = orders[customer_col]
-    blank = ids.isna().to_numpy()
-    if ids.dtype == object or pd.api.types.is_string_dtype(ids):
-        blank |= ids.astype(str).str.strip().eq("").to_numpy()
+    # Factorise first, then look for blank ids among the distinct ids only (10x fewer).
+    codes, customers = pd.factorize(ids, sort=True)
+    blank_unique = np.zeros(len(customers), dtype=bool)
+    if customers.dtype == object or pd.api.types.is_string_dtype(customers.dtype):
+        blank_unique = np.asarray(pd.Index(customers).astype(str).str.strip() == "")
+    blank = (codes < 0) | blank_unique[np.maximum(codes, 0)]
     if blank.any():
         raise ValueError(
             f"{int(blank.sum())} orders have no {customer_col}; for example "
@@ -164,7 +167,6 @@ def customer_days(
     else:
         value = np.zeros(len(orders))
 
-    codes, customers = pd.factorize(ids, sort=True)
     codes = codes.astype(np.int64)
     day0 = int(day.min())
     span = int(day.max()) - day0 + 1
