@@ -479,7 +479,7 @@ def test_embedded_dataset_row_counts_and_types():
     assert ds.analysis_date == pd.Timestamp(DEFAULT_ANALYSIS_DATE)
     for table in ("subscriptions", "orders", "marketing_spend"):
         assert len(getattr(ds, table)) == _data_lines(DATA_DIR / f"{table}.csv")  # no row dropped
-    assert (len(ds.subscriptions), len(ds.orders), len(ds.marketing_spend)) == (4710, 17015, 144)
+    assert (len(ds.subscriptions), len(ds.orders), len(ds.marketing_spend)) == (4710, 18175, 144)
     s = ds.subscriptions
     assert list(s.columns) == [
         "customer_id", "signup_date", "cancel_date", "plan", "monthly_revenue", "channel", "promo_signup", "age_years",
@@ -494,7 +494,7 @@ def test_embedded_dataset_row_counts_and_types():
     assert m["month"].dtype == pd.PeriodDtype("M")
     assert m["spend"].dtype == float
     assert set(m["channel"]) <= set(s["channel"])
-    assert ds.describe().loc["orders", "rows"] == 17015
+    assert ds.describe().loc["orders", "rows"] == 18175
 
 
 def test_truth_matches_the_embedded_customers():
