@@ -562,15 +562,29 @@ def _kernel_environment():
                 os.environ[key] = value
 
 
+KERNEL_START_ATTEMPTS = 3
+
+
+def _kernel_failed_to_start(exc: BaseException) -> bool:
+    # Kernels started at the same moment by separate processes can be handed the same
+    # free port; the loser dies before it answers. Nothing has run yet, so retrying is safe.
+    return "Kernel died before replying to kernel_info" in str(exc)
+
+
 def _run_one(path: Path, executed: Path, parameters: dict[str, Any], timeout: int, log_path: Path):
     """Execute one notebook in a worker process; return (status, error, seconds)."""
     t0 = time.perf_counter()
-    try:
-        with _kernel_environment():
-            _execute(path, executed, parameters, timeout, log_path)
-        return "ok", "", time.perf_counter() - t0
-    except Exception as exc:  # papermill raises several kinds; all mean "this notebook failed"
-        return "failed", _failure_reason(exc, timeout), time.perf_counter() - t0
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            with _kernel_environment():
+                _execute(path, executed, parameters, timeout, log_path)
+            return "ok", "", time.perf_counter() - t0
+        except Exception as exc:  # papermill raises several kinds; all mean "this notebook failed"
+            if attempt < KERNEL_START_ATTEMPTS and _kernel_failed_to_start(exc):
+                time.sleep(0.5 * attempt)
+                continue
+            return "failed", _failure_reason(exc, timeout), time.perf_counter() - t0
+    raise AssertionError("unreachable")
 
 
 def _run_notebooks(
@@ -593,10 +607,11 @@ def _run_notebooks(
     log_path = run_dir / "kernel-stderr.log"
     done_count = 0
     with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
-        futures = {
-            pool.submit(_run_one, path, run_dir / f"{path.stem}.ipynb", run.parameters, timeout, log_path): run
-            for path, run in zip(to_run, runs, strict=True)
-        }
+        futures = {}
+        for i, (path, run) in enumerate(zip(to_run, runs, strict=True)):
+            if 0 < i < jobs:
+                time.sleep(1.0)  # stagger the first kernel starts (see _kernel_failed_to_start)
+            futures[pool.submit(_run_one, path, run_dir / f"{path.stem}.ipynb", run.parameters, timeout, log_path)] = run
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)

@@ -269,3 +269,27 @@ def test_a_failing_notebook_keeps_its_traceback_and_leaves_latest_alone(tmp_path
     assert tracebacks and tracebacks[0].ename == "RuntimeError"
     assert "02_broken" in (failed_dir / "FAILED.txt").read_text()
     assert json.loads((failed_dir / "run.json").read_text())["status"] == "failed"
+
+
+def test_a_kernel_that_dies_at_start_is_retried_but_a_failing_cell_is_not(tmp_path, monkeypatch):
+    """Two kernels started at once can be handed the same port; the loser is retried."""
+    calls = []
+
+    def dies_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(report, "_execute", dies_once)
+    status, error, _ = report._run_one(tmp_path / "a.ipynb", tmp_path / "b.ipynb", {}, 10, tmp_path / "log")
+    assert (status, error, len(calls)) == ("ok", "", 2)
+
+    calls.clear()
+
+    def cell_fails(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("the coffee machine is broken")
+
+    monkeypatch.setattr(report, "_execute", cell_fails)
+    status, error, _ = report._run_one(tmp_path / "a.ipynb", tmp_path / "b.ipynb", {}, 10, tmp_path / "log")
+    assert status == "failed" and "coffee machine" in error and len(calls) == 1
