@@ -9,8 +9,8 @@ input before any kernel starts.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
