@@ -1,8 +1,9 @@
 """Business KPIs for one reporting period, their change, and the sentences that say so.
 
 The executive report (notebook 07) shows where the business stands on an as-of date
-and what changed since the previous period. Only simple counts and sums live here;
-models (lifetimes, CLV, CAC, segments) come from their own modules.
+and what changed since the previous period. Only simple counts and sums are computed
+here; the model-based figures (CLV, CAC, shop value, lifecycle stages) come from their
+own modules, gathered by :func:`model_kpis`.
 
 Definitions (a period is ``period_months`` long and ends on the as-of date, both ends
 at midnight, start excluded: ``(start, end]``):
@@ -394,3 +395,51 @@ def months_before(as_of, n_months: int) -> list[pd.Period]:
     """The ``n_months`` calendar months ending with the as-of date's month, oldest first."""
     last = _day(as_of).to_period("M")
     return [last - k for k in range(n_months - 1, -1, -1)]
+
+
+
+def model_kpis(
+    view,
+    gross_margin_rate: float,
+    discount_rate_annual: float,
+    horizon_months: int,
+    clv_model: str,
+    cac_window_months: int,
+    shop_horizon_weeks: int = 52,
+):
+    """Model-based figures as of one day: CLV and LTV:CAC by channel, shop value, stage mix.
+
+    ``view`` is a dataset cut at its analysis date (:func:`as_of_view`). Returns
+    ``(figures, channels, stage_mix)``: a dict of KPIs (``clv_new_subscriber``,
+    ``shop_value_12m``, ``shop_active_share``), the per-channel CLV/CAC table from
+    :mod:`clvlib.acquisition`, and the share of shop customers in each lifecycle stage.
+    """
+    from clvlib import acquisition, segments
+    from clvlib.btyd import BetaGeoNBD, GammaGamma, customer_lifetime_value, summarize_transactions
+
+    clv_channels = acquisition.clv_by_channel(
+        view.subscriptions, view.analysis_date, gross_margin_rate, discount_rate_annual, horizon_months, clv_model
+    )
+    cac = acquisition.cac_by_channel(
+        view.marketing_spend, view.subscriptions, months=months_before(view.analysis_date, cac_window_months)
+    )
+    channels = acquisition.combine_clv_and_cac(clv_channels, cac)
+    summary = summarize_transactions(view.orders, view.analysis_date, time_unit="week")
+    bgnbd = BetaGeoNBD(time_unit="week").fit(summary)
+    gamma_gamma = GammaGamma(time_unit="week").fit(summary["frequency"], summary["monetary_value"])
+    shop = customer_lifetime_value(
+        bgnbd, gamma_gamma, summary, horizon=shop_horizon_weeks, horizon_unit="week",
+        margin_rate=gross_margin_rate, discount_rate_annual=discount_rate_annual,
+    )
+    customers = segments.rfm_table(view.orders, view.analysis_date).join(shop[["probability_alive", "clv"]])
+    stages = segments.lifecycle_stages(customers)
+    mix = stages.value_counts(normalize=True).reindex(list(segments.LIFECYCLE_STAGES), fill_value=0.0)
+    figures = {
+        # a new subscriber is a mix of channels: average their values, weighted by subscribers
+        "clv_new_subscriber": float(
+            (clv_channels["clv"] * clv_channels["customers"]).sum() / clv_channels["customers"].sum()
+        ),
+        "shop_value_12m": float(shop["clv"].sum()),
+        "shop_active_share": float(mix["active"]),
+    }
+    return figures, channels, mix

@@ -81,3 +81,18 @@ def test_history_ends_on_the_as_of_date_and_matches_period_kpis():
     assert list(history.index) == [pd.Timestamp(d) for d in ("2025-10-31", "2025-11-30", "2025-12-31")]
     last = kpis.period_kpis(ds, *kpis.period_bounds("2025-12-31"))
     assert history.iloc[-1].to_dict() == pytest.approx(last)
+
+
+def test_model_kpis_on_the_embedded_data_rank_channels_and_split_the_shop_into_stages():
+    view = kpis.as_of_view(load_dataset())
+    figures, channels, mix = kpis.model_kpis(
+        view, gross_margin_rate=0.4, discount_rate_annual=0.1, horizon_months=36, clv_model="weibull",
+        cac_window_months=12,
+    )
+    assert set(figures) == {"clv_new_subscriber", "shop_value_12m", "shop_active_share"}
+    # The new-subscriber value is a subscriber-weighted mix of the channels' values.
+    assert channels["clv"].min() < figures["clv_new_subscriber"] < channels["clv"].max()
+    assert channels["cac"].astype(float).idxmin() == "affiliate"
+    assert channels["ltv_to_cac"].astype(float).idxmax() == "referral"
+    assert abs(mix.sum() - 1) < 1e-9 and figures["shop_active_share"] == mix["active"]
+    assert figures["shop_value_12m"] > 0
