@@ -265,3 +265,30 @@ def merge_same_day(
         return frame.drop_duplicates([customer_col, date_col]).sort_values([customer_col, date_col]).reset_index(drop=True)
     merged = frame.groupby([customer_col, date_col], sort=True, as_index=False).agg(how)
     return merged[list(orders.columns)]
+
+
+def is_cached(which: str = "master", cache_dir: str | Path | None = None) -> bool:
+    """Whether the CDNOW file is already in the cache (nothing is downloaded to find out)."""
+    _check_which(which)
+    cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR
+    return (cache_dir / _file_name(which)).exists()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m clvlib.cdnow`` (``make cdnow``): fetch and verify both files once."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Fetch the CDNOW data into data/cache/ (once) and verify it.")
+    parser.add_argument("--cache-dir", default=None, help="folder to cache the files in (default: data/cache/)")
+    args = parser.parse_args(argv)
+    try:
+        for which in ("master", "sample"):
+            print(f"CDNOW {which}: {cdnow_path(which, args.cache_dir)} (checksum verified)")
+    except (CdnowUnavailableError, CdnowChecksumError) as exc:
+        print(f"cdnow: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

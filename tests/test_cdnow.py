@@ -179,3 +179,15 @@ def test_real_cdnow_master_file():
     assert set(sample["customer_id"]) <= set(orders["customer_id"])
     calibration = merge_same_day(sample).query("order_date <= '1997-09-30'")
     assert (calibration.groupby("customer_id").size() == 1).sum() == 1_411
+
+
+def test_is_cached_and_the_fetch_command_report_what_is_there(tmp_path, monkeypatch, capsys):
+    assert not cdnow.is_cached("sample", tmp_path)
+
+    def no_network(dest):
+        raise OSError("no network here")
+
+    monkeypatch.setattr(cdnow, "_run_pip_download", no_network)
+    assert cdnow.main(["--cache-dir", str(tmp_path)]) == 1
+    assert "pip download" in capsys.readouterr().err  # the message says how to get the data
+    assert not cdnow.is_cached("master", tmp_path)
