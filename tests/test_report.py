@@ -196,12 +196,22 @@ def _expected_kpis_from_foreign_csvs(as_of: str = "2025-12-31") -> dict[str, flo
 
 @pytest.fixture(scope="module")
 def foreign_runs(tmp_path_factory):
-    """The executive report run twice on the foreign data through the example params file."""
+    """The whole course on the foreign data through the example params file (an analyst's
+    path through every notebook), then the executive report again with the same inputs."""
     if not EXECUTIVE.exists():
         pytest.skip("notebooks/07_clv_report.ipynb is missing")
     out = tmp_path_factory.mktemp("reports")
-    results = [report.run_report(EXAMPLE_PARAMS, out, [EXECUTIVE]) for _ in range(2)]
+    results = [report.run_report(EXAMPLE_PARAMS, out), report.run_report(EXAMPLE_PARAMS, out, [EXECUTIVE])]
     return out, results
+
+
+@pytest.mark.notebooks
+def test_every_course_notebook_runs_on_the_foreign_data(foreign_runs):
+    _, (whole_course, _) = foreign_runs
+    assert whole_course.exit_code == 0, whole_course.reason
+    course = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert [n.name for n in whole_course.notebooks] == course
+    assert all(n.status == "ok" for n in whole_course.notebooks)
 
 
 @pytest.mark.notebooks
@@ -239,7 +249,8 @@ def test_index_lists_parameters_checksums_versions_and_durations(foreign_runs):
     members = meta["inputs"]["data: subscriptions"]
     assert members["path"].endswith("members.csv") and len(members["sha256"]) == 64
     assert {"pandas", "papermill", "lifelines", "python"} <= set(meta["versions"])
-    assert meta["notebooks"][0]["name"] == "07_clv_report" and meta["notebooks"][0]["hide_code"]
+    executive = next(n for n in meta["notebooks"] if n["name"] == "07_clv_report")
+    assert executive["hide_code"] and not any(n["hide_code"] for n in meta["notebooks"] if n is not executive)
     index = (first.run_dir / "index.html").read_text()
     assert "07_clv_report.html" in index and members["sha256"] in index
 
