@@ -86,7 +86,7 @@ def plot_probability_alive(grid: pd.DataFrame, ax=None):
     percent(colorbar.ax)
     unit = grid.attrs.get("time_unit", "period")
     T = grid.attrs.get("T")
-    ax.set_xlabel(f"recency: {unit}s from first to last purchase" + (f" (T = {T:g})" if T else ""))
+    ax.set_xlabel(f"recency: {unit}s from first to last purchase" + (f" (customers observed for {T:.0f} {unit}s)" if T else ""))
     ax.set_ylabel("repeat purchases (frequency)")
     ax.set_title("Probability a customer is still active")
     return ax
