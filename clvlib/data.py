@@ -159,7 +159,7 @@ class TableSource:
         if spec is None or spec == "" or spec == {}:
             source = cls(DEFAULT_FILES[table])
         elif isinstance(spec, str | Path):
-            source = cls(_resolve(spec))
+            source = cls(resolve_path(spec))
         elif not isinstance(spec, dict):
             own.append(Problem("data_source", where, f"must be a file path or a mapping, not {type(spec).__name__}"))
         else:
@@ -196,7 +196,7 @@ class TableSource:
                                    "character, such as ',' or ';' (write '\\t' for a tab)"))
                 separator = ","
             source = cls(
-                _resolve(path),
+                resolve_path(path),
                 dict(columns),
                 fmt,
                 str(spec.get("encoding") or "utf-8-sig"),
@@ -239,7 +239,7 @@ class Dataset:
         return pd.DataFrame(rows).set_index("table")
 
 
-def _resolve(path: str | Path) -> Path:
+def resolve_path(path: str | Path) -> Path:
     """A relative path is looked up from the working folder, then the project root."""
     p = Path(path).expanduser()
     if p.is_absolute() or p.exists():
@@ -778,9 +778,3 @@ def load_truth(data_dir: str | Path = DATA_DIR) -> Truth:
         subscriptions=pd.read_csv(truth_dir / "subscriptions_truth.csv"),
         orders=pd.read_csv(truth_dir / "orders_truth.csv"),
     )
-
-
-def months_between(start: pd.Series, end: pd.Series | pd.Timestamp) -> pd.Series:
-    """Whole-and-fractional months from ``start`` to ``end`` (a month = 365.25/12 days)."""
-    days = (end - start) / np.timedelta64(1, "D")
-    return days / (365.25 / 12)

@@ -58,7 +58,7 @@ from typing import Any
 import nbformat
 import yaml
 
-from clvlib.data import PROJECT_ROOT, DataValidationError, load_dataset
+from clvlib.data import PROJECT_ROOT, DataValidationError, load_dataset, resolve_path
 from clvlib.notebook_checks import Parameter, declared_parameters, list_notebooks, read_notebook
 
 EXIT_OK = 0
@@ -129,18 +129,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _resolve_user_path(path: str | Path) -> Path:
-    """A relative path is looked up from the working folder, then the project root."""
-    p = Path(path).expanduser()
-    if p.is_absolute() or p.exists():
-        return p
-    candidate = PROJECT_ROOT / p
-    return candidate if candidate.exists() else p
-
-
 def load_params(path: str | Path) -> dict[str, Any]:
     """The params file as a dict (dates as ISO text); ReportInputError if unusable."""
-    p = _resolve_user_path(path)
+    p = resolve_path(path)
     if not p.exists():
         raise ReportInputError(f"params file {path} does not exist")
     try:
@@ -518,7 +509,7 @@ def _gather_notebooks(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     to_run: list[Path] = []
     folders: list[Path] = []
     for p in paths:
-        p = _resolve_user_path(p)
+        p = resolve_path(p)
         if p.is_dir():
             to_run.extend(list_notebooks(p))
             folders.append(p)
@@ -666,7 +657,7 @@ def run_report(
 
     out_dir = Path(out_dir)
     run_dir = new_run_dir(out_dir, started_utc)
-    params_file = _resolve_user_path(params_path)
+    params_file = resolve_path(params_path)
     inputs = {"params file": params_file} | {f"data: {t}": Path(p) for t, p in dataset.files.items()}
     inputs |= {f"notebook: {p.stem}": p for p in to_run}
     meta: dict[str, Any] = {

@@ -47,6 +47,7 @@ from lifelines.fitters import ParametricUnivariateFitter
 from lifelines.statistics import proportional_hazard_test
 from lifelines.utils import restricted_mean_survival_time
 
+from clvlib.cohorts import add_months, whole_months_between
 from clvlib.regression import fit_logistic_odds_ratios
 from clvlib.units import TimeUnit, check_same_unit, convert_rate
 
@@ -66,18 +67,6 @@ DURATION_COLUMNS = ("customer_id", "tenure_months", "churned", "observed_months"
 # --------------------------------------------------------------------------- durations
 
 
-def _add_months(dates: pd.Series, months: pd.Series) -> pd.Series:
-    """``date + months`` as a monthly anniversary (31 Jan + 1 month = 28/29 Feb).
-
-    Same rule as ``pd.DateOffset(months=k)``, vectorised over different k.
-    """
-    index = dates.dt.year.to_numpy() * 12 + dates.dt.month.to_numpy() - 1 + months.to_numpy()
-    year, month = index // 12, index % 12 + 1
-    first = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": 1}))
-    day = np.minimum(dates.dt.day.to_numpy(), first.dt.days_in_month.to_numpy())
-    return pd.Series(first.to_numpy() + pd.to_timedelta(day - 1, unit="D").to_numpy(), index=dates.index)
-
-
 def calendar_months_between(start: pd.Series, end: pd.Series) -> pd.Series:
     """Months from ``start`` to ``end`` counted on monthly anniversaries.
 
@@ -92,11 +81,9 @@ def calendar_months_between(start: pd.Series, end: pd.Series) -> pd.Series:
     [1.0, 1.517]
     """
     start, end = start.dt.normalize(), end.dt.normalize()
-    whole = (end.dt.year - start.dt.year) * 12 + (end.dt.month - start.dt.month)
-    anchor = _add_months(start, whole)
-    whole = whole.where(anchor <= end, whole - 1)
-    anchor = _add_months(start, whole)
-    following = _add_months(start, whole + 1)
+    whole = whole_months_between(start, end)
+    anchor = add_months(start, whole.to_numpy())
+    following = add_months(start, whole.to_numpy() + 1)
     fraction = (end - anchor) / (following - anchor)
     return (whole + fraction).astype(float)
 

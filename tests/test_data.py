@@ -29,7 +29,6 @@ from clvlib.data import (
     load_subscriptions,
     load_table,
     load_truth,
-    months_between,
     rows_phrase,
 )
 
@@ -502,13 +501,6 @@ def test_truth_matches_the_embedded_customers():
     ds = load_dataset()
     assert set(truth.subscriptions["customer_id"]) == set(ds.subscriptions["customer_id"])
     assert truth.params["analysis_date"] == DEFAULT_ANALYSIS_DATE
-
-
-def test_months_between():
-    start = pd.Series(pd.to_datetime(["2024-01-01", "2023-01-01"]))
-    months = months_between(start, pd.Timestamp("2025-01-01"))
-    # 366 and 731 days (2024 is a leap year) in months of 365.25 / 12 days.
-    assert months.tolist() == pytest.approx([366 / 30.4375, 731 / 30.4375])
 
 
 def test_plain_path_and_unknown_table(tmp_path):
