@@ -125,13 +125,13 @@ def ensure_lifetimes_venv() -> Path:
 
 
 def run_clvlib(orders: pd.DataFrame) -> dict:
-    summary, t_summary = timed(summarize_transactions, orders, OBSERVATION_END, "week")
+    _, t_summary = timed(summarize_transactions, orders, OBSERVATION_END, "week")
     split, t_split = timed(calibration_holdout_split, orders, CALIBRATION_END, OBSERVATION_END, "week")
     cal = calibration_summary(split)
     model, t_fit = timed(lambda: BetaGeoNBD("week").fit(cal), repeats=3)
     gg, t_gg = timed(lambda: GammaGamma().fit(cal["frequency"], cal["monetary_value"]), repeats=3)
     return {
-        "summary": summary, "split": split, "model": model, "gg": gg,
+        "split": split, "cal": cal, "model": model, "gg": gg,
         "timings": {"summary": t_summary, "split": t_split, "bgnbd_fit": t_fit, "gamma_gamma_fit": t_gg},
     }
 
@@ -172,7 +172,7 @@ def compare_with_lifetimes(orders_csv: Path, ours: dict) -> bool:
     print(line("  summary only", t_ours["summary"], t_theirs["summary"], 1))
     print(line("  split only", t_ours["split"], t_theirs["split"], 1))
 
-    cal = calibration_summary(mine)
+    cal = ours["cal"]
     data = (cal["frequency"].to_numpy(float), cal["recency"].to_numpy(), cal["T"].to_numpy())
     ll_ours = ours["model"].log_likelihood_
     lt = theirs["bgnbd"]

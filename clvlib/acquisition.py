@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from clvlib import survival
+from clvlib.formulas import discount_factors
 from clvlib.units import TimeUnit, convert_rate
 
 TIME_UNIT = TimeUnit.MONTH
@@ -138,13 +139,6 @@ def _check_spend_channels(spend: pd.DataFrame, signups: pd.DataFrame) -> None:
 # --------------------------------------------------------------------------- CAC
 
 
-def new_customers_by_month(subscriptions: pd.DataFrame) -> pd.DataFrame:
-    """New subscribers by signup month and channel: columns month (Period[M]), channel, new_customers."""
-    signups = _clean_signups(subscriptions)
-    counts = signups.groupby(["month", "channel"]).size().rename("new_customers").reset_index()
-    return counts.sort_values(["month", "channel"]).reset_index(drop=True)
-
-
 def _cac_columns(table: pd.DataFrame, has_spend_row: pd.Series) -> pd.DataFrame:
     """Add cac (nullable Float64), cac_defined and note to a table with spend and new_customers."""
     customers = table["new_customers"].astype(int)
@@ -201,7 +195,11 @@ def cac_by_channel(
     make the channel look cheap. ``months`` restricts the window (e.g. the last 12).
     Index: channel; columns: spend, new_customers, cac, cac_defined, note.
     """
-    monthly = cac_by_channel_month(marketing_spend, subscriptions)
+    return _pooled_cac(cac_by_channel_month(marketing_spend, subscriptions), months)
+
+
+def _pooled_cac(monthly: pd.DataFrame, months: pd.PeriodIndex | list | None = None) -> pd.DataFrame:
+    """:func:`cac_by_channel` from a table already made by :func:`cac_by_channel_month`."""
     if months is not None:
         wanted = pd.PeriodIndex([pd.Period(m, "M") for m in months])
         monthly = monthly[monthly["month"].isin(wanted)]
@@ -255,8 +253,7 @@ def longest_common_horizon_months(subscriptions: pd.DataFrame, analysis_date) ->
     durations = survival.durations_from_subscriptions(subscriptions, analysis_date)
     if "channel" not in durations.columns:
         raise ValueError("The subscriptions table has no channel column.")
-    longest = durations.groupby("channel")["tenure_months"].max()
-    return max(1, int(np.ceil(longest.min())))
+    return max(1, survival.km_max_horizon_months(durations, by="channel"))
 
 
 def combine_clv_and_cac(clv_table: pd.DataFrame, cac_table: pd.DataFrame) -> pd.DataFrame:
@@ -396,8 +393,7 @@ def bootstrap_ltv_to_cac(
     durations = survival.durations_from_subscriptions(subscriptions, analysis_date)
     clv = survival.lifetime_value_by_segment(durations, "channel", margin_rate, discount_rate_annual, horizon_months)
     table = combine_clv_and_cac(clv, cac_by_channel(marketing_spend, subscriptions))
-    monthly_rate = convert_rate(discount_rate_annual, TimeUnit.YEAR, TIME_UNIT)
-    discount = (1.0 + monthly_rate) ** -np.arange(int(horizon_months), dtype=float)
+    discount = discount_factors(int(horizon_months), convert_rate(discount_rate_annual, TimeUnit.YEAR, TIME_UNIT))
     rng = np.random.default_rng(seed)
     replicates = {}
     for channel in table.index:
@@ -445,8 +441,9 @@ def cumulative_discounted_margin(
         raise ValueError("survival_at_months must be a list of probabilities between 0 and 1, month 0 first.")
     if not np.isfinite(monthly_margin) or monthly_margin < 0:
         raise ValueError(f"monthly_margin must be 0 or more, not {monthly_margin!r}.")
-    monthly_rate = convert_rate(discount_rate_annual, TimeUnit.YEAR, TIME_UNIT)
-    discount = (1.0 + monthly_rate) ** -np.arange(s.size, dtype=float)
+    if not np.isfinite(discount_rate_annual) or discount_rate_annual <= -1:
+        raise ValueError(f"discount_rate_annual must be a number above -1 (e.g. 0.10), not {discount_rate_annual!r}.")
+    discount = discount_factors(s.size, convert_rate(discount_rate_annual, TimeUnit.YEAR, TIME_UNIT))
     values = np.cumsum(monthly_margin * s * discount)
     return pd.Series(values, index=pd.RangeIndex(1, s.size + 1, name="months"), name="cumulative_discounted_margin")
 
@@ -482,7 +479,7 @@ def payback_curves(
     for channel, km in fitters.items():
         # Validates the horizon against the follow-up (raises a plain ValueError beyond the data).
         survival.discounted_expected_lifetime_months(km, discount_rate_annual, int(horizon_months))
-        s = np.asarray(km.survival_function_at_times(np.arange(int(horizon_months), dtype=float)), dtype=float)
+        s = survival.survival_curve(km, np.arange(int(horizon_months))).to_numpy()
         margin = float(durations.loc[durations["channel"].astype(str) == channel, "monthly_revenue"].mean()) * margin_rate
         curve = cumulative_discounted_margin(s, margin, discount_rate_annual)
         frames.append(pd.DataFrame({"channel": channel, "months": curve.index, "survival": s,
@@ -564,7 +561,7 @@ def budget_baseline(
         raise ValueError(f"last_months must be a whole number of months, at least 1 (got {last_months!r}).")
     monthly = cac_by_channel_month(marketing_spend, subscriptions)
     months = sorted(monthly["month"].unique())[-int(last_months):]
-    pooled = cac_by_channel(marketing_spend, subscriptions, months=months)
+    pooled = _pooled_cac(monthly, months)
     n = len(months)
     table = pd.DataFrame(
         {

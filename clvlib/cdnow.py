@@ -145,6 +145,11 @@ def cdnow_path(which: str = "master", cache_dir: str | Path | None = None) -> Pa
     Order of attempts: the cached text file; a lifetimes wheel already in the cache
     folder (for machines without internet); ``pip download`` from PyPI.
     """
+    return _verified_file(which, cache_dir)[0]
+
+
+def _verified_file(which: str, cache_dir: str | Path | None) -> tuple[Path, bytes]:
+    """:func:`cdnow_path` and the file's bytes, read once for the checksum and the parser."""
     _check_which(which)
     cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR
     target = cache_dir / _file_name(which)
@@ -160,13 +165,14 @@ def cdnow_path(which: str = "master", cache_dir: str | Path | None = None) -> Pa
                 _extract(wheel, cache_dir)
         else:
             _extract(wheel, cache_dir)
-    digest = _sha256(target.read_bytes())
+    data = target.read_bytes()
+    digest = _sha256(data)
     if digest != SHA256[which]:
         raise CdnowChecksumError(
             f"{target} has SHA-256 {digest}, expected {SHA256[which]} (the file shipped in lifetimes "
             f"{LIFETIMES_VERSION}). Delete it and run again to download a fresh copy."
         )
-    return target
+    return target, data
 
 
 def parse_cdnow(text: str, source: str = "CDNOW file") -> pd.DataFrame:
@@ -238,8 +244,8 @@ def load_cdnow(which: str = "master", cache_dir: str | Path | None = None) -> pd
     or "sample" (6,919 records of 2,357 customers). One row per record, nothing merged:
     use :func:`merge_same_day` for the transactions the BG/NBD papers count.
     """
-    path = cdnow_path(which, cache_dir)
-    orders = parse_cdnow(path.read_text(encoding="ascii"), source=str(path))
+    path, data = _verified_file(which, cache_dir)
+    orders = parse_cdnow(data.decode("ascii"), source=str(path))
     _check_expected(orders, which, path)
     return orders
 

@@ -34,26 +34,54 @@ import pandas as pd
 REQUIRED = ("customer_id", "signup_date", "cancel_date")
 
 
-def _check_subscriptions(subscriptions: pd.DataFrame, analysis_date) -> pd.Timestamp:
+def lifetime_spans(subscriptions: pd.DataFrame, analysis_date) -> tuple[pd.Series, pd.Series, pd.Series, pd.Timestamp]:
+    """Check the subscriptions table; return each customer's ``(signup, end, churned)`` and the analysis date.
+
+    ``churned`` = cancelled on or before the analysis date; ``end`` is then the cancel
+    date, otherwise the analysis date (right-censored: a later cancel date counts as
+    still active, so an analysis can be re-run "as of" an earlier date). Dates may be
+    datetimes or text. One ValueError lists every problem: missing signup dates,
+    signups after the analysis date, cancellations before signup, repeated customer_ids.
+    Shared by :func:`customer_tenure` (paid months) and
+    :func:`clvlib.survival.durations_from_subscriptions` (tenure in months).
+    """
     if not isinstance(subscriptions, pd.DataFrame):
         raise ValueError("subscriptions must be a pandas DataFrame (load it with clvlib.data.load_dataset).")
     missing = [c for c in REQUIRED if c not in subscriptions.columns]
     if missing:
         raise ValueError(
-            f"subscriptions is missing column(s) {', '.join(missing)}; load it with clvlib.data.load_dataset "
+            f"subscriptions is missing column(s) {', '.join(missing)}: there is no {' or '.join(missing)} column "
+            f"among {', '.join(map(str, subscriptions.columns))}. Load it with clvlib.data.load_dataset "
             "or map your column names in the params file."
         )
     if subscriptions.empty:
-        raise ValueError("subscriptions has no rows: there are no customers to build cohorts from.")
+        raise ValueError("The subscriptions table is empty (no rows): there are no customers to analyse.")
     try:
-        when = pd.Timestamp(analysis_date)
+        analysis = pd.Timestamp(analysis_date).normalize()
     except (TypeError, ValueError):
         raise ValueError(f"analysis_date {analysis_date!r} is not a date.") from None
-    if subscriptions["signup_date"].isna().any():
-        raise ValueError("Some signup dates are missing; every customer needs a signup date.")
-    if (subscriptions["signup_date"] > when).any():
-        raise ValueError(f"Some customers signed up after the analysis date {when.date()}; is the date right?")
-    return when
+    if pd.isna(analysis):
+        raise ValueError("analysis_date is missing: give the date the data were extracted.")
+    signup = pd.to_datetime(subscriptions["signup_date"], errors="coerce")
+    cancel = pd.to_datetime(subscriptions["cancel_date"], errors="coerce")
+    if signup.isna().all():
+        raise ValueError("Every signup_date is missing or unreadable: cannot measure any tenure.")
+    problems = []
+    for mask, what in (
+        (signup.isna(), "have no readable signup_date"),
+        (signup > analysis, f"signed up after the analysis date {analysis.date()}"),
+        (cancel < signup, "have a cancel_date before their signup_date"),
+    ):
+        if mask.any():
+            examples = ", ".join(map(str, subscriptions.loc[mask, "customer_id"].head(5)))
+            problems.append(f"{int(mask.sum())} customers {what} (e.g. {examples})")
+    if subscriptions["customer_id"].duplicated().any():
+        dup = subscriptions["customer_id"][subscriptions["customer_id"].duplicated()]
+        problems.append(f"{dup.size} customer_ids appear more than once (e.g. {', '.join(map(str, dup.head(5)))})")
+    if problems:
+        raise ValueError("Cannot use the subscriptions table: " + "; ".join(problems) + ".")
+    churned = cancel.notna() & (cancel <= analysis)
+    return signup, cancel.where(churned, analysis), churned, analysis
 
 
 def add_months(dates: pd.Series, months) -> pd.Series:
@@ -88,14 +116,11 @@ def customer_tenure(subscriptions: pd.DataFrame, analysis_date) -> pd.DataFrame:
     before the cancel date, plus the signup payment). For an active one it is the
     payments observed so far (T > paid_months - 1 is all we know).
     """
-    when = _check_subscriptions(subscriptions, analysis_date)
-    signup = subscriptions["signup_date"].dt.normalize()
-    cancel = subscriptions["cancel_date"]
-    churned = cancel.notna() & (cancel <= when)
+    signup, end, churned, when = lifetime_spans(subscriptions, analysis_date)
+    signup = signup.dt.normalize()
     # Paid periods before cancelling: anniversaries strictly before the cancel date, plus signup.
-    cancel_filled = cancel.where(churned, when)
-    before_cancel = whole_months_between(signup, cancel_filled)
-    at_anniversary = add_months(signup, before_cancel.to_numpy()) >= cancel_filled.dt.normalize()
+    before_cancel = whole_months_between(signup, end)
+    at_anniversary = add_months(signup, before_cancel.to_numpy()) >= end.dt.normalize()
     lifetime = (before_cancel + (~at_anniversary).astype(int)).clip(lower=1)
     observed = whole_months_between(signup, when) + 1  # payments made by the analysis date
     out = pd.DataFrame(
@@ -272,8 +297,7 @@ def observed_churn_rate(subscriptions: pd.DataFrame, analysis_date, by: str | li
     (customer-months at which a renewal was due and observed), ``churned`` and
     ``churn_rate``. It hides the spread of churn *inside* each group.
     """
-    when = _check_subscriptions(subscriptions, analysis_date)
-    tenure = customer_tenure(subscriptions, when)
+    tenure = customer_tenure(subscriptions, analysis_date)
     keys = [by] if isinstance(by, str) else list(by or [])
     missing = [k for k in keys if k not in subscriptions.columns]
     if missing:

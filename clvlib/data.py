@@ -319,6 +319,15 @@ def _row_problem(
         problems.append(Problem(name, column, rows_phrase(count, predicate), count, _examples(raw, mask, show)))
 
 
+def _csv_records(text: str, separator: str):
+    """Each CSV record with the line of the file it starts on (the header is line 1)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    start = 1
+    for record in reader:
+        yield start, record
+        start = reader.line_num + 1
+
+
 def _line_numbers(text: str, n_rows: int, separator: str) -> np.ndarray:
     """Line in the file where each data row starts (header = line 1).
 
@@ -328,13 +337,7 @@ def _line_numbers(text: str, n_rows: int, separator: str) -> np.ndarray:
     simple = np.arange(2, n_rows + 2)
     if '"' not in text:
         return simple
-    starts = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    previous_end = 0
-    for _ in reader:
-        starts.append(previous_end + 1)
-        previous_end = reader.line_num
-    starts = starts[1:]  # drop the header
+    starts = [line for line, _ in _csv_records(text, separator)][1:]  # drop the header
     # pandas keeps trailing blank lines that csv skips (or vice versa): fall back safely.
     return np.asarray(starts[:n_rows]) if len(starts) >= n_rows else simple
 
@@ -377,8 +380,7 @@ def _read_raw(table: str, source: TableSource, problems: list[Problem], notes: l
         return None
     raw = raw.fillna("")  # short rows leave NaN even with keep_default_na=False
     raw.index = _line_numbers(text, len(raw), source.separator)
-    header = next(csv.reader(io.StringIO(text, newline=""), delimiter=source.separator))
-    header = [h.strip() for h in header]
+    header = [h.strip() for h in next(_csv_records(text, source.separator))[1]]
     raw.columns = [str(c).strip() for c in raw.columns]
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     for col in repeated:
@@ -412,14 +414,9 @@ def _read_raw(table: str, source: TableSource, problems: list[Problem], notes: l
 def _unreadable_csv(name: str, text: str, separator: str, exc: Exception) -> Problem:
     """Why pandas could not read the file; usually lines with more values than the header."""
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-        header = next(reader)
-        too_long = []
-        start = reader.line_num + 1
-        for record in reader:
-            if len(record) > len(header):
-                too_long.append((start, record))
-            start = reader.line_num + 1
+        records = _csv_records(text, separator)
+        _, header = next(records)
+        too_long = [(line, record) for line, record in records if len(record) > len(header)]
     except (csv.Error, StopIteration):
         too_long = []
     if too_long:
@@ -513,7 +510,6 @@ def _check_columns(table: str, raw: pd.DataFrame, source: TableSource, problems:
     name = _display(source.path)
     schema = SCHEMAS[table]
     known = [*schema, *OPTIONAL_COLUMNS[table]]
-    id_col = "customer_id" if "customer_id" in raw.columns else None
     unclaimed = [c for c in raw.columns if c not in known]
     for col in schema:
         if col in raw.columns:
@@ -535,10 +531,10 @@ def _check_columns(table: str, raw: pd.DataFrame, source: TableSource, problems:
             continue
         text = raw[col].astype(str).str.strip()
         blank = text.eq("")
-        show = [id_col, col] if id_col and id_col != col else [col]
 
-        def flag(mask: pd.Series, predicate: str, col: str = col, show: list[str] = show) -> None:
-            _row_problem(problems, name, col, mask, predicate, raw, show)
+        def flag(mask: pd.Series, predicate: str, col: str = col) -> None:
+            # _examples skips a column the file lacks and shows customer_id only once.
+            _row_problem(problems, name, col, mask, predicate, raw, ["customer_id", col])
 
         if kind in ("id", "category"):
             flag(blank, "are blank")
@@ -580,11 +576,10 @@ def _check_dates_before(
         if col not in frame.columns:
             continue
         when = frame[col].dt.start_time if isinstance(frame[col].dtype, pd.PeriodDtype) else frame[col]
-        show = ["customer_id", col] if "customer_id" in raw.columns else [col]
         _row_problem(
             problems, name, col, when > analysis_date,
             f"are after the analysis date {analysis_date.date()} (is the analysis date right? "
-            "set analysis_date in data_source)", raw, show,
+            "set analysis_date in data_source)", raw, ["customer_id", col],
         )
 
 

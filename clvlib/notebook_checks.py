@@ -59,12 +59,6 @@ def cell_tags(cell) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
-def tagged_cells(notebook, tag: str) -> list[int]:
-    """Indexes of the cells carrying ``tag``."""
-    nb = read_notebook(notebook)
-    return [i for i, cell in enumerate(nb.cells) if tag in cell_tags(cell)]
-
-
 def _comments_by_line(source: str) -> dict[int, str]:
     comments: dict[int, str] = {}
     try:

@@ -59,6 +59,7 @@ import nbformat
 import yaml
 
 from clvlib.data import PROJECT_ROOT, DataValidationError, load_dataset, resolve_path
+from clvlib.environment import required_packages
 from clvlib.notebook_checks import Parameter, declared_parameters, list_notebooks, read_notebook
 
 EXIT_OK = 0
@@ -73,10 +74,6 @@ DEFAULT_CELL_TIMEOUT_SECONDS = 300
 # Notebooks run side by side, one per core (at most 4: each kernel holds its data in memory).
 DEFAULT_JOBS = max(1, min(4, os.cpu_count() or 1))
 KERNEL_NAME = "python3"
-PACKAGES = (
-    "clvlib", "numpy", "pandas", "scipy", "lifelines", "statsmodels", "matplotlib", "seaborn",
-    "papermill", "nbclient", "nbconvert", "ipykernel", "pyyaml",
-)
 # Python types a YAML value may have for each declared annotation (int is fine for float).
 ACCEPTED_TYPES: dict[str, tuple[type, ...]] = {
     "float": (int, float),
@@ -304,8 +301,9 @@ def sha256(path: Path) -> str:
 
 
 def package_versions() -> dict[str, str]:
+    """Python, clvlib, every package pyproject.toml declares, and nbclient (papermill's executor)."""
     versions = {"python": platform.python_version()}
-    for name in PACKAGES:
+    for name in ["clvlib", *(req.name for req in required_packages()), "nbclient"]:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -567,8 +565,7 @@ def _run_one(path: Path, executed: Path, parameters: dict[str, Any], timeout: in
     t0 = time.perf_counter()
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
-            with _kernel_environment():
-                _execute(path, executed, parameters, timeout, log_path)
+            _execute(path, executed, parameters, timeout, log_path)
             return "ok", "", time.perf_counter() - t0
         except Exception as exc:  # papermill raises several kinds; all mean "this notebook failed"
             if attempt < KERNEL_START_ATTEMPTS and _kernel_failed_to_start(exc):
@@ -593,11 +590,12 @@ def _run_notebooks(
 
     total = len(to_run)
     echo(f"Running {total} notebook{'s' if total != 1 else ''}, {jobs} at a time.", flush=True)
-    # "spawn": a clean interpreter per worker, the same on Linux, macOS and Windows.
+    # "spawn": a clean interpreter per worker, the same on Linux, macOS and Windows. The
+    # workers, and so their kernels, inherit the environment set here while the pool runs.
     context = multiprocessing.get_context("spawn")
     log_path = run_dir / "kernel-stderr.log"
     done_count = 0
-    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
+    with _kernel_environment(), ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
         futures = {}
         for i, (path, run) in enumerate(zip(to_run, runs, strict=True)):
             if 0 < i < jobs:

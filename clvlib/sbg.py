@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from typing import Self
 
 import numpy as np
 import pandas as pd
@@ -219,7 +220,57 @@ def _numeric_hessian(f, x: np.ndarray, rel_step: float = 1e-4) -> np.ndarray:
 # ----------------------------------------------------------------------------- models
 
 
-class ConstantChurn:
+class _RetentionModel:
+    """What :class:`ConstantChurn` and :class:`ShiftedBetaGeometric` share: the period, fitting
+    on survivor counts, projection and the checks of the discount-rate arguments."""
+
+    _fitted_attribute = ""  # the attribute a subclass's fit_lifetime_counts sets
+
+    def __init__(self, time_unit: TimeUnit | str = "month"):
+        self.time_unit = time_unit
+
+    def fit(self, survivors) -> Self:
+        """Fit on one cohort's active counts at periods 0, 1, 2, ... (survivors[0] = cohort size).
+
+        Raises ValueError for an empty cohort, fewer than 2 periods, counts that
+        increase, nobody churning, or everybody churning at the first renewal.
+        """
+        values = _as_survivors(survivors)
+        return self.fit_lifetime_counts(*_counts_from_survivors(values))
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, self._fitted_attribute):
+            raise ValueError("This model is not fitted yet: call fit(survivors) first.")
+
+    def _discount_rate(self, discount_rate: float, time_unit: TimeUnit | str | None) -> float:
+        """The checked discount rate per model period (fitted model, matching unit, 0 or more)."""
+        self._check_fitted()
+        _check_rate_unit(self.time_unit_, time_unit, "discount rate")
+        return _check_discount(discount_rate)
+
+    def project(self, n_periods: int, cohort_size: float | None = None) -> pd.DataFrame:
+        """Survival and expected active customers for periods 0..n_periods.
+
+        ``cohort_size`` defaults to the size of the fitted cohort.
+        """
+        self._check_fitted()
+        if int(n_periods) != n_periods or n_periods < 0:
+            raise ValueError(f"n_periods must be a whole number 0 or more; got {n_periods!r}.")
+        periods = np.arange(int(n_periods) + 1)
+        size = self.n_customers_ if cohort_size is None else float(cohort_size)
+        survival = np.asarray(self.survival(periods), dtype=float)
+        return pd.DataFrame(
+            {"survival": survival, "expected_active": size * survival},
+            index=pd.Index(periods, name=f"{self.time_unit_.value}s_since_signup"),
+        )
+
+
+def _check_renewals(n_renewals) -> None:
+    if int(n_renewals) != n_renewals or n_renewals < 0:
+        raise ValueError(f"n_renewals must be a whole number 0 or more; got {n_renewals!r}.")
+
+
+class ConstantChurn(_RetentionModel):
     """Constant-churn (geometric) retention: every customer churns with the same probability.
 
     The maximum-likelihood churn probability is churns / renewal decisions observed. It is
@@ -231,13 +282,7 @@ class ConstantChurn:
     0.226
     """
 
-    def __init__(self, time_unit: TimeUnit | str = "month"):
-        self.time_unit = time_unit
-
-    def fit(self, survivors) -> ConstantChurn:
-        """Fit on active counts at periods 0, 1, 2, ... of one cohort."""
-        values = _as_survivors(survivors)
-        return self.fit_lifetime_counts(*_counts_from_survivors(values))
+    _fitted_attribute = "churn_"
 
     def fit_lifetime_counts(self, churned, censored) -> ConstantChurn:
         """Fit on churned (T = t) and censored (T > t) counts for t = 0, 1, 2, ..."""
@@ -254,10 +299,6 @@ class ConstantChurn:
         )
         return self
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "churn_"):
-            raise ValueError("This model is not fitted yet: call fit(survivors) first.")
-
     def survival(self, t):
         """P(still active at period t) = (1 - churn)^t."""
         self._check_fitted()
@@ -269,15 +310,9 @@ class ConstantChurn:
         arr = _periods(t)
         return np.full_like(arr, 1.0 - self.churn_, dtype=float) if arr.ndim else 1.0 - self.churn_
 
-    def project(self, n_periods: int, cohort_size: float | None = None) -> pd.DataFrame:
-        """Survival and expected active customers for periods 0..n_periods."""
-        return _project(self, n_periods, cohort_size)
-
     def discounted_expected_lifetime(self, discount_rate: float, time_unit: TimeUnit | str | None = None) -> float:
         """sum_{t>=0} (1 - c)^t / (1 + d)^t = (1 + d) / (d + c); first payment undiscounted."""
-        self._check_fitted()
-        _check_rate_unit(self.time_unit_, time_unit, "discount rate")
-        d = _check_discount(discount_rate)
+        d = self._discount_rate(discount_rate, time_unit)
         return float((1.0 + d) / (d + self.churn_))
 
     def discounted_expected_residual_lifetime(
@@ -288,11 +323,8 @@ class ConstantChurn:
         Same timing as :meth:`ShiftedBetaGeometric.discounted_expected_residual_lifetime`;
         with constant churn a loyal customer is worth no more than a new one.
         """
-        self._check_fitted()
-        _check_rate_unit(self.time_unit_, time_unit, "discount rate")
-        d = _check_discount(discount_rate)
-        if int(n_renewals) != n_renewals or n_renewals < 0:
-            raise ValueError(f"n_renewals must be a whole number 0 or more; got {n_renewals!r}.")
+        d = self._discount_rate(discount_rate, time_unit)
+        _check_renewals(n_renewals)
         return float((1.0 - self.churn_) * (1.0 + d) / (d + self.churn_))
 
     @property
@@ -304,7 +336,7 @@ class ConstantChurn:
         )
 
 
-class ShiftedBetaGeometric:
+class ShiftedBetaGeometric(_RetentionModel):
     """Shifted-beta-geometric retention model (Fader & Hardie 2007), fitted by maximum likelihood.
 
     Parameters
@@ -324,19 +356,9 @@ class ShiftedBetaGeometric:
     [460, 378]
     """
 
-    def __init__(self, time_unit: TimeUnit | str = "month"):
-        self.time_unit = time_unit
+    _fitted_attribute = "alpha_"
 
     # -- fitting --------------------------------------------------------------
-
-    def fit(self, survivors) -> ShiftedBetaGeometric:
-        """Fit on one cohort's active counts at periods 0, 1, 2, ... (survivors[0] = cohort size).
-
-        Raises ValueError for an empty cohort, fewer than 2 periods, counts that
-        increase, nobody churning, or everybody churning at the first renewal.
-        """
-        values = _as_survivors(survivors)
-        return self.fit_lifetime_counts(*_counts_from_survivors(values))
 
     def fit_lifetime_counts(self, churned, censored) -> ShiftedBetaGeometric:
         """Fit on lifetimes pooled over cohorts observed for different lengths of time.
@@ -384,10 +406,6 @@ class ShiftedBetaGeometric:
         self.n_periods_ = int(churned.size - 1)
         self._churned, self._censored = churned, censored
         return self
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "alpha_"):
-            raise ValueError("This model is not fitted yet: call fit(survivors) first.")
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -445,13 +463,6 @@ class ShiftedBetaGeometric:
             raise ValueError("Churn happens at renewals t = 1, 2, ... (everyone pays for period 0).")
         return np.exp(special.betaln(self.alpha_ + 1.0, self.beta_ + t - 1.0) - special.betaln(self.alpha_, self.beta_))
 
-    def project(self, n_periods: int, cohort_size: float | None = None) -> pd.DataFrame:
-        """Survival and expected active customers for periods 0..n_periods.
-
-        ``cohort_size`` defaults to the size of the fitted cohort.
-        """
-        return _project(self, n_periods, cohort_size)
-
     def expected_lifetime(self) -> float:
         """E[T] = (alpha + beta - 1) / (alpha - 1) periods, first period counted; infinite if alpha <= 1."""
         self._check_fitted()
@@ -467,9 +478,7 @@ class ShiftedBetaGeometric:
         the margin per period to get the expected CLV. ``discount_rate`` is per model
         period; name its unit in ``time_unit`` to have it checked.
         """
-        self._check_fitted()
-        _check_rate_unit(self.time_unit_, time_unit, "discount rate")
-        d = _check_discount(discount_rate)
+        d = self._discount_rate(discount_rate, time_unit)
         if d == 0 and self.alpha_ <= 1:
             raise ValueError(
                 f"With alpha = {self.alpha_:.3f} <= 1 the undiscounted expected lifetime is infinite; "
@@ -488,29 +497,13 @@ class ShiftedBetaGeometric:
         renew) is undiscounted: sum_{t>=n} S(t | T > n - 1) / (1 + d)^(t - n).
         With 0 renewals this is (DEL - 1)(1 + d): a new customer's future after signup.
         """
-        self._check_fitted()
-        _check_rate_unit(self.time_unit_, time_unit, "discount rate")
-        d = _check_discount(discount_rate)
-        if int(n_renewals) != n_renewals or n_renewals < 0:
-            raise ValueError(f"n_renewals must be a whole number 0 or more; got {n_renewals!r}.")
+        d = self._discount_rate(discount_rate, time_unit)
+        _check_renewals(n_renewals)
         if d == 0 and self.alpha_ <= 1:
             raise ValueError("With alpha <= 1 the undiscounted residual lifetime is infinite; use a discount rate above 0.")
         n = float(n_renewals) + 1.0
         a, b = self.alpha_, self.beta_
         return float((b + n - 1) / (a + b + n - 1) * special.hyp2f1(1.0, b + n, a + b + n, 1.0 / (1.0 + d)))
-
-
-def _project(model, n_periods: int, cohort_size: float | None) -> pd.DataFrame:
-    model._check_fitted()
-    if int(n_periods) != n_periods or n_periods < 0:
-        raise ValueError(f"n_periods must be a whole number 0 or more; got {n_periods!r}.")
-    periods = np.arange(int(n_periods) + 1)
-    size = model.n_customers_ if cohort_size is None else float(cohort_size)
-    survival = np.asarray(model.survival(periods), dtype=float)
-    return pd.DataFrame(
-        {"survival": survival, "expected_active": size * survival},
-        index=pd.Index(periods, name=f"{model.time_unit_.value}s_since_signup"),
-    )
 
 
 def compare_projections(

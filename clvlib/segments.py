@@ -408,10 +408,6 @@ class HighValueModel:
     customers_used: int
     share_high_value: float
 
-    @property
-    def summary(self) -> pd.DataFrame:
-        return self.odds_ratios
-
 
 def high_value_logit(
     features: pd.DataFrame,
@@ -437,9 +433,6 @@ def high_value_logit(
     y = target.astype(float)
     if y.nunique() < 2:
         raise ValueError("Every customer is in the same group: there is nothing to distinguish. Check the high_value flag.")
-    X, used = design_matrix(features, covariates, baselines)
-    constant = [c for c in X.columns if X[c].nunique() < 2]
-    if constant:
-        raise ValueError(f"Covariate column(s) {', '.join(constant)} have the same value for everyone: drop them.")
+    X, used = design_matrix(features, covariates, baselines)  # refuses a covariate with one value for everyone
     result, table = fit_logistic_odds_ratios(y, X)
     return HighValueModel(result, table, used, int(len(y)), float(y.mean()))

@@ -38,8 +38,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from clvlib.cohorts import add_months
+from clvlib.data import DATA_DIR
+
 DEFAULT_SEED = 20231101
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 @dataclass(frozen=True)
@@ -179,11 +181,8 @@ def simulate_subscriptions(
     # Lifetimes past the analysis date are censored anyway; capping them keeps the date
     # arithmetic inside pandas' range (a rare lifetime of 3,000+ months would overflow it).
     last_month = 12 * (analysis_date.year + 1)
-    end = [
-        s + pd.DateOffset(months=int(min(m, last_month - 12 * s.year)))
-        for s, m in zip(subs["signup_date"], subs["lifetime_months"], strict=True)
-    ]
-    cancel = pd.Series(pd.to_datetime(end), index=subs.index)
+    months = np.minimum(subs["lifetime_months"], last_month - 12 * subs["signup_date"].dt.year)
+    cancel = add_months(subs["signup_date"], months.to_numpy())
     subs["cancel_date"] = cancel.where(cancel <= analysis_date)
     public = subs[
         [

@@ -47,7 +47,8 @@ from lifelines.fitters import ParametricUnivariateFitter
 from lifelines.statistics import proportional_hazard_test
 from lifelines.utils import restricted_mean_survival_time
 
-from clvlib.cohorts import add_months, whole_months_between
+from clvlib.cohorts import add_months, lifetime_spans, whole_months_between
+from clvlib.formulas import discount_factors
 from clvlib.regression import fit_logistic_odds_ratios
 from clvlib.units import TimeUnit, check_same_unit, convert_rate
 
@@ -98,7 +99,8 @@ def durations_from_subscriptions(subscriptions: pd.DataFrame, analysis_date) -> 
 
     A cancel date after the analysis date counts as still active on the analysis date,
     so you can re-run an analysis "as of" an earlier date. Signups after the analysis
-    date, missing signup dates and cancellations before signup raise ValueError.
+    date, missing signup dates, cancellations before signup and repeated customer_ids raise
+    ValueError (the checks of :func:`clvlib.cohorts.lifetime_spans`).
 
     >>> subs = pd.DataFrame({"customer_id": ["a", "b"],
     ...                      "signup_date": pd.to_datetime(["2025-01-15", "2025-06-01"]),
@@ -108,43 +110,7 @@ def durations_from_subscriptions(subscriptions: pd.DataFrame, analysis_date) -> 
     0           3.00     True
     1           6.97    False
     """
-    if not isinstance(subscriptions, pd.DataFrame):
-        raise ValueError("subscriptions must be a pandas DataFrame (see clvlib.data.load_dataset).")
-    if subscriptions.empty:
-        raise ValueError("The subscriptions table is empty: there are no customers to measure lifetimes for.")
-    missing = [c for c in ("customer_id", "signup_date", "cancel_date") if c not in subscriptions.columns]
-    if missing:
-        raise ValueError(
-            f"The subscriptions table has no {', '.join(missing)} column(s); it has: "
-            f"{', '.join(map(str, subscriptions.columns))}."
-        )
-    try:
-        analysis = pd.Timestamp(analysis_date).normalize()
-    except (TypeError, ValueError):
-        raise ValueError(f"analysis_date {analysis_date!r} is not a date.") from None
-    if pd.isna(analysis):
-        raise ValueError("analysis_date is missing: give the date the data were extracted.")
-    signup = pd.to_datetime(subscriptions["signup_date"], errors="coerce")
-    cancel = pd.to_datetime(subscriptions["cancel_date"], errors="coerce")
-    if signup.isna().all():
-        raise ValueError("Every signup_date is missing or unreadable: cannot measure any tenure.")
-    problems = []
-    for mask, what in (
-        (signup.isna(), "have no readable signup_date"),
-        (signup > analysis, f"signed up after the analysis date {analysis.date()}"),
-        (cancel < signup, "have a cancel_date before their signup_date"),
-    ):
-        if mask.any():
-            examples = ", ".join(map(str, subscriptions.loc[mask, "customer_id"].head(5)))
-            problems.append(f"{int(mask.sum())} customers {what} (e.g. {examples})")
-    if subscriptions["customer_id"].duplicated().any():
-        dup = subscriptions["customer_id"][subscriptions["customer_id"].duplicated()]
-        problems.append(f"{dup.size} customer_ids appear more than once (e.g. {', '.join(map(str, dup.head(5)))})")
-    if problems:
-        raise ValueError("Cannot compute durations: " + "; ".join(problems) + ".")
-
-    churned = cancel.notna() & (cancel <= analysis)
-    end = cancel.where(churned, analysis)
+    signup, end, churned, analysis = lifetime_spans(subscriptions, analysis_date)
     analysis_series = pd.Series(analysis, index=signup.index)
     out = pd.DataFrame(
         {
@@ -361,8 +327,7 @@ def discounted_expected_lifetime_months(
         raise ValueError(f"discount_rate_annual must be a number above -1 (e.g. 0.10), not {discount_rate_annual!r}.")
     survival = _survival_at_whole_months(survival_function_or_fitter, int(horizon_months))
     monthly_rate = convert_rate(discount_rate_annual, TimeUnit.YEAR, TIME_UNIT)
-    discount = (1.0 + monthly_rate) ** -np.arange(horizon_months, dtype=float)
-    return float(np.sum(survival * discount))
+    return float(np.sum(survival * discount_factors(horizon_months, monthly_rate)))
 
 
 def km_max_horizon_months(durations: pd.DataFrame, by: str | None = None) -> int:
@@ -572,9 +537,7 @@ def design_matrix(
             raise ValueError(f"{int(values.isna().sum())} customers have no {name}: fill or drop them first.")
         if values.nunique() < 2:
             raise ValueError(f"Covariate {name} has the same value for everyone: drop it (it cannot explain churn).")
-        if pd.api.types.is_bool_dtype(values):
-            columns.append(values.astype(float).rename(name))
-        elif pd.api.types.is_numeric_dtype(values):
+        if pd.api.types.is_numeric_dtype(values):  # numbers, and True/False (numeric to pandas)
             columns.append(values.astype(float).rename(name))
         else:
             levels = values.astype(str)
@@ -585,6 +548,16 @@ def design_matrix(
             for level in sorted(set(levels) - {baseline}):
                 columns.append(levels.eq(level).astype(float).rename(f"{name}={level}"))
     return pd.concat(columns, axis=1), used
+
+
+def _cox_frame(
+    durations: pd.DataFrame, covariates: Sequence[str], baselines: dict[str, str] | None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The design matrix plus the tenure_months and churned columns lifelines' Cox model reads."""
+    X, used = design_matrix(durations, covariates, baselines)
+    frame = X.assign(tenure_months=durations["tenure_months"].astype(float).to_numpy(),
+                     churned=durations["churned"].astype(bool).to_numpy())
+    return frame, used
 
 
 def fit_cox(
@@ -601,9 +574,7 @@ def fit_cox(
     common level, or pass ``baselines={"channel": "affiliate"}``).
     """
     _check_durations(durations, need_events=True)
-    X, used = design_matrix(durations, covariates, baselines)
-    frame = X.assign(tenure_months=durations["tenure_months"].astype(float).to_numpy(),
-                     churned=durations["churned"].astype(bool).to_numpy())
+    frame, used = _cox_frame(durations, covariates, baselines)
     cox = CoxPHFitter(penalizer=penalizer)
     cox.fit(frame, duration_col="tenure_months", event_col="churned")
     return _mark(cox, baselines_=used, covariates_=list(covariates), follow_up_months_=float(frame["tenure_months"].max()))
@@ -623,9 +594,7 @@ def check_proportional_hazards(cox: CoxPHFitter, durations: pd.DataFrame, time_t
     if covariates is None:
         raise ValueError("Fit the Cox model with clvlib.survival.fit_cox so its covariates are known.")
     _check_durations(durations, need_events=True)
-    X, _ = design_matrix(durations, covariates, cox.baselines_)
-    frame = X.assign(tenure_months=durations["tenure_months"].astype(float).to_numpy(),
-                     churned=durations["churned"].astype(bool).to_numpy())
+    frame, _ = _cox_frame(durations, covariates, cox.baselines_)
     result = proportional_hazard_test(cox, frame, time_transform=time_transform)
     table = result.summary.reset_index()
     if "level_0" in table.columns:  # several transforms give a two-level index

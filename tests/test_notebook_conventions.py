@@ -5,7 +5,6 @@ These checks are static (no kernel): they read the .ipynb files as JSON.
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
@@ -13,8 +12,10 @@ import nbformat
 import papermill
 import pytest
 
+from clvlib.notebook_checks import cell_tags, list_notebooks, parse_parameters_source
+
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = list_notebooks(ROOT / "notebooks")
 IDS = [nb.stem for nb in NOTEBOOKS]
 
 
@@ -23,7 +24,7 @@ def _read(path: Path):
 
 
 def _tagged(nb, tag: str):
-    return [c for c in nb.cells if tag in c.get("metadata", {}).get("tags", [])]
+    return [c for c in nb.cells if tag in cell_tags(c)]
 
 
 def test_the_course_has_its_numbered_notebooks():
@@ -60,12 +61,7 @@ def test_one_parameters_cell_that_papermill_can_read_with_types(path):
 def test_papermill_sees_every_assignment_in_the_parameters_cell(path):
     """papermill's parser silently skips a line whose comment holds an '=' sign."""
     (cell,) = _tagged(_read(path), "parameters")
-    assigned = set()
-    for node in ast.parse(cell.source).body:
-        if isinstance(node, ast.AnnAssign):
-            assigned.add(node.target.id)
-        elif isinstance(node, ast.Assign):
-            assigned.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    assigned = set(parse_parameters_source(cell.source))  # what clvlib.report reads
     assert set(papermill.inspect_notebook(str(path))) == assigned
 
 

@@ -76,8 +76,15 @@ def hessian_from_gradient(grad: Callable[[np.ndarray], np.ndarray], params: np.n
     return (hess + hess.T) / 2
 
 
-def summary_table(params: np.ndarray, names: list[str], hessian: np.ndarray) -> pd.DataFrame:
-    """coef, se(coef) and a 95% Wald interval, one row per parameter."""
+def summary_table(
+    value_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]], params: np.ndarray, names: list[str]
+) -> pd.DataFrame:
+    """coef, se(coef) and a 95% Wald interval, one row per parameter.
+
+    The standard errors come from the Hessian of the log-likelihood at ``params``,
+    differenced from the exact gradient that ``value_and_grad`` returns.
+    """
+    hessian = hessian_from_gradient(lambda p: value_and_grad(p)[1], params)
     try:
         cov = np.linalg.inv(-hessian)
         se = np.sqrt(np.where(np.diag(cov) > 0, np.diag(cov), np.nan))
@@ -93,6 +100,12 @@ def summary_table(params: np.ndarray, names: list[str], hessian: np.ndarray) -> 
         },
         index=pd.Index(names, name="parameter"),
     )
+
+
+def dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Sum of a*b without BLAS: on long vectors multithreaded BLAS dot products spin up
+    threads on every call, which made fits several times slower on small machines."""
+    return float(np.add.reduce(a * b))
 
 
 def as_float_array(values, name: str) -> np.ndarray:

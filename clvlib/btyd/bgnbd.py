@@ -44,12 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, expit, gammaln, hyp2f1
 
-from clvlib.btyd._fitting import (
-    as_float_array,
-    hessian_from_gradient,
-    maximize_log_likelihood,
-    summary_table,
-)
+from clvlib.btyd._fitting import as_float_array, dot, maximize_log_likelihood, summary_table
 from clvlib.units import TimeUnit, check_same_unit
 
 PARAMS = ["r", "alpha", "a", "b"]
@@ -114,12 +109,6 @@ def log_likelihood_per_customer(params, frequency, recency, T) -> np.ndarray:
     return shared + np.logaddexp(a3, a4)
 
 
-def _dot(a: np.ndarray, b: np.ndarray) -> float:
-    """Sum of a*b without BLAS: on long vectors multithreaded BLAS dot products spin up
-    threads on every call, which made fits several times slower on small machines."""
-    return float(np.add.reduce(a * b))
-
-
 class _Histories:
     """Compressed histories arranged for fast likelihood evaluations.
 
@@ -159,9 +148,9 @@ class _Histories:
         ll = nx @ shared
         # No repeat purchase: ln L = shared - r ln(alpha + T).
         log_t0 = np.log(alpha + self.t0u)
-        ll -= r * _dot(self.n0_by_t, log_t0)
-        d_r -= _dot(self.n0_by_t, log_t0)
-        d_alpha -= r * _dot(self.n0_by_t, 1.0 / (alpha + self.t0u))
+        ll -= r * dot(self.n0_by_t, log_t0)
+        d_r -= dot(self.n0_by_t, log_t0)
+        d_alpha -= r * dot(self.n0_by_t, 1.0 / (alpha + self.t0u))
         if len(self.x):
             x, n = self.x, self.n
             log_t = np.log(alpha + self.tu)[self.ti]
@@ -175,11 +164,11 @@ class _Histories:
             w = np.exp(np.maximum(a4 - log_l, -700.0))
             nw = n * w
             n1w = n - nw
-            ll += _dot(n, log_l)
-            d_r -= _dot(n1w, log_t) + _dot(nw, log_tx)
-            d_alpha -= _dot(n1w * rx, (1.0 / (alpha + self.tu))[self.ti]) + _dot(nw * rx, (1.0 / (alpha + self.txu))[self.txi])
+            ll += dot(n, log_l)
+            d_r -= dot(n1w, log_t) + dot(nw, log_tx)
+            d_alpha -= dot(n1w * rx, (1.0 / (alpha + self.tu))[self.ti]) + dot(nw * rx, (1.0 / (alpha + self.txu))[self.txi])
             d_a += nw.sum() / a
-            d_b -= _dot(nw, inv_bx1[self.xri])
+            d_b -= dot(nw, inv_bx1[self.xri])
         return float(ll), np.array([d_r, d_alpha, d_a, d_b])
 
 
@@ -285,9 +274,7 @@ class BetaGeoNBD:
     def summary(self) -> pd.DataFrame:
         """Estimates, standard errors and 95% intervals (alpha in ``time_unit_``)."""
         self._check_fitted()
-        params = self.params_.to_numpy()
-        hessian = hessian_from_gradient(lambda p: self._histories.value_and_grad(p)[1], params)
-        table = summary_table(params, PARAMS, hessian)
+        table = summary_table(self._histories.value_and_grad, self.params_.to_numpy(), PARAMS)
         table.attrs.update(time_unit=self.time_unit_, log_likelihood=self.log_likelihood_)
         return table
 

@@ -88,21 +88,18 @@ def customer_lifetime_value(
 
     d = convert_rate(discount_rate_annual, "year", unit)
     steps = np.minimum(np.arange(1, int(np.ceil(horizon)) + 1, dtype=float), horizon)
-    # Customers with the same (x, t_x, T) have the same forecast: compute each once.
+    # Customers with the same (x, t_x, T) have the same forecast: compute each once, for
+    # every step in one broadcast call (rows: steps, columns: distinct histories).
     keys = summary[["frequency", "recency", "T"]].astype(float)
     codes, uniques = pd.MultiIndex.from_frame(keys).factorize()
     x, t_x, big_t = (uniques.get_level_values(i).to_numpy() for i in range(3))
-    cumulative = np.column_stack(
-        [np.zeros(len(x))]
-        + [bgnbd.conditional_expected_purchases(t, x, t_x, big_t) for t in steps]
-    )
-    increments = np.diff(cumulative, axis=1)
-    discounted = increments @ (1.0 + d) ** -steps
+    cumulative = bgnbd.conditional_expected_purchases(steps[:, None], x, t_x, big_t)
+    discounted = (1.0 + d) ** -steps @ np.diff(cumulative, axis=0, prepend=0.0)
     spend = gamma_gamma.conditional_expected_order_value(summary["frequency"], summary["monetary_value"])
     out = pd.DataFrame(
         {
             "probability_alive": bgnbd.probability_alive(x, t_x, big_t)[codes],
-            "expected_purchases": cumulative[codes, -1],
+            "expected_purchases": cumulative[-1, codes],
             "expected_order_value": spend,
             "clv": discounted[codes] * spend * margin_rate,
         },

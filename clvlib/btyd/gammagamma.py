@@ -35,12 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
-from clvlib.btyd._fitting import (
-    as_float_array,
-    hessian_from_gradient,
-    maximize_log_likelihood,
-    summary_table,
-)
+from clvlib.btyd._fitting import as_float_array, dot, maximize_log_likelihood, summary_table
 from clvlib.units import TimeUnit
 
 PARAMS = ["p", "q", "gamma"]
@@ -62,12 +57,6 @@ def _validated(frequency, monetary_value, weights=None):
     return x, m, w
 
 
-def _dot(a: np.ndarray, b: np.ndarray) -> float:
-    """Sum of a*b without BLAS: on long vectors multithreaded BLAS dot products spin up
-    threads on every call, which made fits several times slower on small machines."""
-    return float(np.add.reduce(a * b))
-
-
 class _Spend:
     """Repeat buyers' (x, mean spend) arranged for fast likelihood evaluations.
 
@@ -84,8 +73,8 @@ class _Spend:
         self.n_by_x = np.bincount(xi, weights=n, minlength=len(self.xu))
         self.log_xu = np.log(self.xu)
         log_m = np.log(m)
-        self.sum_nx_log_m = _dot(self.nx, log_m)
-        self.sum_n_log_m = _dot(n, log_m)
+        self.sum_nx_log_m = dot(self.nx, log_m)
+        self.sum_n_log_m = dot(n, log_m)
         self.n_total = float(n.sum())
 
     def value_and_grad(self, params):
@@ -98,12 +87,12 @@ class _Spend:
         ll = (
             nx_u @ (gammaln(pxu + q) - gammaln(pxu) - gammaln(q) + q * log_gamma + pxu * self.log_xu)
             + p * self.sum_nx_log_m - self.sum_n_log_m
-            - p * _dot(self.nx, log_gm) - q * _dot(self.n, log_gm)
+            - p * dot(self.nx, log_gm) - q * dot(self.n, log_gm)
         )
         psi = digamma(pxu + q)
-        d_p = nx_u @ (xu * (psi - digamma(pxu) + self.log_xu)) + self.sum_nx_log_m - _dot(self.nx, log_gm)
-        d_q = nx_u @ (psi - digamma(q) + log_gamma) - _dot(self.n, log_gm)
-        d_gamma = self.n_total * q / gamma - _dot(p * self.nx + q * self.n, 1.0 / denom)
+        d_p = nx_u @ (xu * (psi - digamma(pxu) + self.log_xu)) + self.sum_nx_log_m - dot(self.nx, log_gm)
+        d_q = nx_u @ (psi - digamma(q) + log_gamma) - dot(self.n, log_gm)
+        d_gamma = self.n_total * q / gamma - dot(p * self.nx + q * self.n, 1.0 / denom)
         return float(ll), np.array([d_p, d_q, d_gamma])
 
 
@@ -188,9 +177,7 @@ class GammaGamma:
     @property
     def summary(self) -> pd.DataFrame:
         self._check_fitted()
-        params = self.params_.to_numpy()
-        hessian = hessian_from_gradient(lambda p: self._spend.value_and_grad(p)[1], params)
-        table = summary_table(params, PARAMS, hessian)
+        table = summary_table(self._spend.value_and_grad, self.params_.to_numpy(), PARAMS)
         table.attrs.update(log_likelihood=self.log_likelihood_)
         return table
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from clvlib.acquisition import RULE_OF_THUMB_LTV_TO_CAC
 from clvlib.plots import PALETTE, dollars, new_axes, percent
 
 
@@ -42,7 +43,7 @@ def trend_panels(history: pd.DataFrame, figsize=(11, 6.5)):
     return fig
 
 
-def ltv_to_cac_bars(table: pd.DataFrame, rule_of_thumb: float = 3.0, ax=None):
+def ltv_to_cac_bars(table: pd.DataFrame, rule_of_thumb: float = RULE_OF_THUMB_LTV_TO_CAC, ax=None):
     """LTV:CAC by channel as horizontal bars, with the rule of thumb as a dashed line."""
     ax = new_axes(ax, figsize=(7, 3.5))
     data = table["ltv_to_cac"].astype(float).dropna().sort_values()

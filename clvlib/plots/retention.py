@@ -34,7 +34,7 @@ def retention_heatmap(table: pd.DataFrame, ax=None, max_months: int | None = Non
     image = ax.imshow(values, aspect="auto", cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
     colorbar = ax.figure.colorbar(image, ax=ax)
     colorbar.set_label("share of the cohort still active")
-    colorbar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
+    percent(colorbar.ax)
     step_x = max(1, data.shape[1] // 18)
     step_y = max(1, data.shape[0] // 18)
     ax.set_xticks(np.arange(0, data.shape[1], step_x), [str(c) for c in data.columns[::step_x]])
@@ -79,20 +79,6 @@ def survival_projection(table: pd.DataFrame, ax=None, unit_label: str = "months 
     ax.set_ylim(bottom=0)
     ax.legend(frameon=False)
     ax.set_title("Projecting retention beyond the data")
-    return ax
-
-
-def survival_curves(curves: dict[str, pd.Series], ax=None, unit_label: str = "months since signup"):
-    """Several survival curves (share still active by period) on one chart."""
-    ax = new_axes(ax)
-    for i, (name, s) in enumerate(curves.items()):
-        style = "o" if name.lower().startswith(("actual", "observed")) else "-"
-        ax.plot(s.index, np.asarray(s, dtype=float), style, ms=3, color=PALETTE[i % len(PALETTE)], label=name)
-    ax.set_xlabel(unit_label)
-    ax.set_ylabel("share still active")
-    percent(ax)
-    ax.set_ylim(0, 1.02)
-    ax.legend(frameon=False)
     return ax
 
 

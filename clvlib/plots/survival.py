@@ -178,8 +178,8 @@ def plot_clv_by_segment(table: pd.DataFrame, ax=None, title: str | None = None, 
 def plot_customer_timelines(sample: pd.DataFrame, analysis_date, ax=None):
     """A few customers as bars from signup to cancellation (x) or to today (open circle).
 
-    ``sample`` is a handful of rows of the durations table (needs signup_date,
-    tenure_months, churned). Open circles are right-censored: their story is not over.
+    ``sample`` is a handful of rows of the durations table (needs customer_id,
+    signup_date, cancel_date, churned). Open circles are right-censored: their story is not over.
     """
     ax = new_axes(ax, figsize=(8, 4.5))
     rows = sample.sort_values("signup_date").reset_index(drop=True)
