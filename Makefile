@@ -32,11 +32,11 @@ lab: setup ## Open JupyterLab on the course notebooks
 	$(VENV)/bin/jupyter lab notebooks/
 
 report: setup ## Run every notebook into reports/<timestamp>/ (PARAMS=params/x.yml for your data)
-	@$(PY) -m clvlib.cdnow >/dev/null || echo "(Could not fetch the CDNOW data: lesson 04 will skip its CDNOW section.)"
-	$(PY) -m clvlib.report --params $(PARAMS)
+	@$(PY) -m clvlib.data.cdnow >/dev/null || echo "(Could not fetch the CDNOW data: lesson 04 will skip its CDNOW section.)"
+	$(PY) -m clvlib.course.runner --params $(PARAMS)
 
 cdnow: setup ## Fetch the real CDNOW data once into data/cache/ (checksum-verified)
-	$(PY) -m clvlib.cdnow
+	$(PY) -m clvlib.data.cdnow
 
 test: setup ## Run all tests: unit, property, reference, docstring examples, notebooks, the report
 	$(PY) -m pytest --doctest-modules --nbval-lax --nbval-current-env clvlib tests notebooks
@@ -45,7 +45,7 @@ test-fast: setup ## Unit tests only (no notebooks)
 	$(PY) -m pytest tests -m "not notebooks"
 
 data: setup ## Rebuild data/ from the simulator (byte for byte the same)
-	$(PY) -m clvlib.simulate
+	$(PY) -m clvlib.data.simulate
 
 bench: setup ## Time clvlib against baselines measured in the same run
 	$(PY) benchmarks/run.py
@@ -54,7 +54,7 @@ lint: setup ## Ruff over clvlib, tests, benchmarks and notebooks
 	$(VENV)/bin/ruff check clvlib tests benchmarks notebooks
 
 student: setup ## Copy the notebooks without solution cells into student/
-	$(PY) -m clvlib.student --out student
+	$(PY) -m clvlib.course.student --out student
 
 lock: ## Re-resolve requirements/constraints.txt from pyproject.toml (maintainers)
 	rm -rf .lockvenv && $(PYTHON_BOOT) -m venv .lockvenv

@@ -29,14 +29,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from clvlib.btyd import (
-    BetaGeoNBD,
-    GammaGamma,
+from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
+from clvlib.models.noncontractual.bgnbd import log_likelihood_and_gradient
+from clvlib.transactions import (
     calibration_holdout_split,
     calibration_summary,
     summarize_transactions,
 )
-from clvlib.btyd.bgnbd import log_likelihood_and_gradient
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".bench"
@@ -194,7 +193,7 @@ def compare_with_lifetimes(orders_csv: Path, ours: dict) -> bool:
 
 DUCKDB_CHILD = """
 import resource, sys, time
-from clvlib.btyd import summarize_with_duckdb
+from clvlib.transactions import summarize_with_duckdb
 start = time.perf_counter()
 out = summarize_with_duckdb(sys.argv[1], sys.argv[2], "week", memory_limit=sys.argv[3])
 elapsed = time.perf_counter() - start

@@ -1,4 +1,4 @@
-"""clvlib.acquisition: CAC, LTV:CAC with bootstrap intervals, payback and budget scenarios."""
+"""clvlib.analysis.acquisition: CAC, LTV:CAC with bootstrap intervals, payback and budget scenarios."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clvlib import acquisition as acq
-from clvlib import survival
+from clvlib.analysis import acquisition as acq
 from clvlib.data import load_dataset, load_truth
-from clvlib.simulate import TRUE_WORLD
+from clvlib.data.simulate import TRUE_WORLD
+from clvlib.models import survival
 
 MARGIN = TRUE_WORLD.gross_margin_rate
 DISCOUNT = 0.10

@@ -9,24 +9,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import betaln, gammaln, hyp2f1
 
-from clvlib.btyd import (
-    BetaGeoNBD,
-    GammaGamma,
+from clvlib.analysis.predictive_clv import customer_lifetime_value
+from clvlib.core.units import UnitMismatchError, convert_periods
+from clvlib.data import load_dataset, load_truth
+from clvlib.data.simulate import TRUE_WORLD
+from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
+from clvlib.models.noncontractual import bgnbd as bg
+from clvlib.models.noncontractual import gammagamma as gam
+from clvlib.models.noncontractual.bgnbd import compress_histories, probability_alive_grid
+from clvlib.models.noncontractual.gammagamma import frequency_spend_correlation
+from clvlib.models.noncontractual.holdout import holdout_by_frequency, repeat_purchase_tracking
+from clvlib.transactions import (
     calibration_holdout_split,
     calibration_summary,
-    compress_histories,
-    customer_lifetime_value,
-    frequency_spend_correlation,
-    holdout_by_frequency,
-    probability_alive_grid,
-    repeat_purchase_tracking,
     summarize_transactions,
 )
-from clvlib.btyd import bgnbd as bg
-from clvlib.btyd import gammagamma as gam
-from clvlib.data import load_dataset, load_truth
-from clvlib.simulate import TRUE_WORLD
-from clvlib.units import UnitMismatchError, convert_periods
 
 
 def simulate_bgnbd(n, r, alpha, a, b, T, seed):

@@ -1,4 +1,4 @@
-"""Reference tests on the real CDNOW data (fetched and cached by clvlib.cdnow).
+"""Reference tests on the real CDNOW data (fetched and cached by clvlib.data.cdnow).
 
 When the data cannot be obtained (no network and nothing cached) these tests are skipped
 on a workstation but FAIL when the CI environment variable is set.
@@ -11,20 +11,16 @@ import os
 import numpy as np
 import pytest
 
-from clvlib.btyd import (
-    BetaGeoNBD,
-    GammaGamma,
-    calibration_holdout_split,
-    calibration_summary,
-    frequency_spend_correlation,
-)
+from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
+from clvlib.models.noncontractual.gammagamma import frequency_spend_correlation
+from clvlib.transactions import calibration_holdout_split, calibration_summary
 
 pytestmark = pytest.mark.network
 
 
 @pytest.fixture(scope="module")
 def cdnow_sample():
-    from clvlib.cdnow import CdnowUnavailableError, load_cdnow
+    from clvlib.data.cdnow import CdnowUnavailableError, load_cdnow
 
     try:
         return load_cdnow("sample")

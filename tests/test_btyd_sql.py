@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clvlib.btyd import summarize_transactions, summarize_with_duckdb, summary_sql
 from clvlib.data import load_dataset
+from clvlib.transactions import summarize_transactions, summarize_with_duckdb, summary_sql
 
 duckdb = pytest.importorskip("duckdb")
 

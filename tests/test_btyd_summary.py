@@ -8,7 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clvlib.btyd import calibration_holdout_split, calibration_summary, summarize_transactions
+from clvlib.transactions import (
+    calibration_holdout_split,
+    calibration_summary,
+    summarize_transactions,
+)
 
 
 def _orders(rows):

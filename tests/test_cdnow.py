@@ -1,4 +1,4 @@
-"""clvlib.cdnow: parsing, checksums, offline behaviour, and (network) the real CDNOW file."""
+"""clvlib.data.cdnow: parsing, checksums, offline behaviour, and (network) the real CDNOW file."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import zipfile
 import pandas as pd
 import pytest
 
-from clvlib import cdnow
-from clvlib.cdnow import (
+from clvlib.data import cdnow
+from clvlib.data.cdnow import (
     CdnowChecksumError,
     CdnowUnavailableError,
     load_cdnow,

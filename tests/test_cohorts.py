@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clvlib import cohorts
+from clvlib.analysis import cohorts
 from clvlib.data import load_dataset, load_truth
 
 ANALYSIS = pd.Timestamp("2024-06-30")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clvlib import formulas
-from clvlib.units import convert_rate
+from clvlib.analysis import formulas
+from clvlib.core.units import convert_rate
 
 # --------------------------------------------------------------------------- worked examples
 

@@ -1,11 +1,11 @@
-"""clvlib.kpis: period KPIs, their change, and the sentences built from them."""
+"""clvlib.analysis.kpis: period KPIs, their change, and the sentences built from them."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from clvlib import kpis
+from clvlib.analysis import kpis
 from clvlib.data import load_dataset
 
 

@@ -12,7 +12,7 @@ import nbformat
 import papermill
 import pytest
 
-from clvlib.notebook_checks import cell_tags, list_notebooks, parse_parameters_source
+from clvlib.course.notebook_checks import cell_tags, list_notebooks, parse_parameters_source
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = list_notebooks(ROOT / "notebooks")
@@ -61,7 +61,7 @@ def test_one_parameters_cell_that_papermill_can_read_with_types(path):
 def test_papermill_sees_every_assignment_in_the_parameters_cell(path):
     """papermill's parser silently skips a line whose comment holds an '=' sign."""
     (cell,) = _tagged(_read(path), "parameters")
-    assigned = set(parse_parameters_source(cell.source))  # what clvlib.report reads
+    assigned = set(parse_parameters_source(cell.source))  # what clvlib.course.runner reads
     assert set(papermill.inspect_notebook(str(path))) == assigned
 
 

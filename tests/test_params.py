@@ -1,7 +1,7 @@
 """Every params file names only parameters the notebooks declare, with the right types.
 
 Papermill only warns about an unknown parameter and runs the default, so a typo in a
-params file would silently produce a report on the wrong settings. clvlib.report
+params file would silently produce a report on the wrong settings. clvlib.course.runner
 rejects such files before running; this test keeps the shipped ones valid.
 """
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from clvlib import report
-from clvlib.notebook_checks import list_notebooks
+from clvlib.course import runner as report
+from clvlib.course.notebook_checks import list_notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = sorted((ROOT / "params").glob("*.yml"))
@@ -41,12 +41,12 @@ def test_params_file_data_loads(path):
 
 
 def test_default_params_match_the_notebook_defaults():
-    """params/default.yml is regenerated with `python -m clvlib.report --write-defaults params/default.yml`."""
+    """params/default.yml is regenerated with `python -m clvlib.course.runner --write-defaults params/default.yml`."""
     if not COURSE:
         pytest.skip("no notebooks yet")
     written = (ROOT / "params" / "default.yml").read_text(encoding="utf-8")
     assert written == report.defaults_yaml(COURSE), (
-        "params/default.yml is out of date: run `python -m clvlib.report --write-defaults params/default.yml`"
+        "params/default.yml is out of date: run `python -m clvlib.course.runner --write-defaults params/default.yml`"
     )
 
 

@@ -1,4 +1,4 @@
-"""`make report`: the papermill runner (clvlib.report) and the executive report (notebook 07).
+"""`make report`: the papermill runner (clvlib.course.runner) and the executive report (notebook 07).
 
 The slow tests (marked ``notebooks``) run real kernels: the executive report on a small
 foreign-format dataset through params/example_own_data.yml, a failing notebook, and two
@@ -19,7 +19,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from clvlib import kpis, report
+from clvlib.analysis import kpis
+from clvlib.course import runner as report
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

@@ -7,10 +7,11 @@ import warnings
 import numpy as np
 import pytest
 
-from clvlib import cohorts, sbg
+from clvlib.analysis import cohorts
+from clvlib.core.units import UnitMismatchError, convert_rate
 from clvlib.data import load_dataset
-from clvlib.simulate import TRUE_WORLD, simulate_sbg_cohort
-from clvlib.units import UnitMismatchError, convert_rate
+from clvlib.data.simulate import TRUE_WORLD, simulate_sbg_cohort
+from clvlib.models.contractual import sbg
 
 # Fader & Hardie (2007), Table 1: customers surviving out of 1000, years 0-12.
 REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173]

@@ -1,4 +1,4 @@
-"""clvlib.segments: RFM scores (with heavy ties), value tiers, Pareto curve, lifecycle, profiles."""
+"""clvlib.analysis.segments: RFM scores (with heavy ties), value tiers, Pareto curve, lifecycle, profiles."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clvlib import segments as sg
+from clvlib.analysis import segments as sg
 
 ANALYSIS_DATE = "2025-03-31"
 
@@ -298,8 +298,10 @@ def test_high_value_logit_bad_input():
 
 @pytest.fixture(scope="module")
 def embedded_customers():
-    from clvlib.btyd import BetaGeoNBD, GammaGamma, customer_lifetime_value, summarize_transactions
+    from clvlib.analysis.predictive_clv import customer_lifetime_value
     from clvlib.data import load_dataset
+    from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
+    from clvlib.transactions import summarize_transactions
 
     ds = load_dataset()
     summary = summarize_transactions(ds.orders, ds.analysis_date, time_unit="week")

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from clvlib.data import DATA_DIR, load_dataset, load_truth
-from clvlib.simulate import DEFAULT_SEED, TRUE_WORLD, simulate_world, write_embedded_data
+from clvlib.data.simulate import DEFAULT_SEED, TRUE_WORLD, simulate_world, write_embedded_data
 
 COMMITTED = sorted(
     [p.relative_to(DATA_DIR) for p in DATA_DIR.glob("*.csv")]

@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from clvlib import student
-from clvlib.notebook_checks import cell_tags, list_notebooks
+from clvlib.course import student
+from clvlib.course.notebook_checks import cell_tags, list_notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 

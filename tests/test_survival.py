@@ -1,4 +1,4 @@
-"""Tests for clvlib.survival: durations, Kaplan-Meier, parametric fits, Cox, logit, value.
+"""Tests for clvlib.models.survival: durations, Kaplan-Meier, parametric fits, Cox, logit, value.
 
 Recovery tests compare estimates with the simulator's truth: data/truth holds every
 subscriber's uncensored lifetime (paid months), which no analyst would ever see.
@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import betaln
 
-from clvlib import survival as sv
+from clvlib.core.units import TimeUnit, UnitMismatchError, convert_rate
 from clvlib.data import load_dataset, load_truth
-from clvlib.simulate import TRUE_WORLD, simulate_world
-from clvlib.units import TimeUnit, UnitMismatchError, convert_rate
+from clvlib.data.simulate import TRUE_WORLD, simulate_world
+from clvlib.models import survival as sv
 
 COVARIATES = ["channel", "plan", "promo_signup", "age_years"]
 

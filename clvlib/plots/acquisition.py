@@ -1,9 +1,9 @@
-"""Figures for the CAC lesson (notebook 06); the numbers come from clvlib.acquisition.
+"""Figures for the CAC lesson (notebook 06); the numbers come from clvlib.analysis.acquisition.
 
 Example
 -------
 >>> from clvlib.data import load_dataset
->>> from clvlib import acquisition
+>>> from clvlib.analysis import acquisition
 >>> from clvlib.plots.acquisition import plot_cac_by_month
 >>> ds = load_dataset()
 >>> ax = plot_cac_by_month(acquisition.cac_by_channel_month(ds.marketing_spend, ds.subscriptions))
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from clvlib.acquisition import RULE_OF_THUMB_LTV_TO_CAC
+from clvlib.analysis.acquisition import RULE_OF_THUMB_LTV_TO_CAC
 from clvlib.plots import PALETTE, dollars, new_axes
 
 

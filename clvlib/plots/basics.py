@@ -1,6 +1,6 @@
 """Figures for lesson 01 (CLV basics): tornado chart, discounting, truncated sums.
 
-Each function draws already-computed tables from :mod:`clvlib.formulas`.
+Each function draws already-computed tables from :mod:`clvlib.analysis.formulas`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from clvlib.plots import PALETTE, dollars, new_axes
 
 
 def tornado(sensitivity_table: pd.DataFrame, ax=None, labels: dict[str, str] | None = None):
-    """Tornado chart of :func:`clvlib.formulas.sensitivity`: one bar per input, biggest on top.
+    """Tornado chart of :func:`clvlib.analysis.formulas.sensitivity`: one bar per input, biggest on top.
 
     The left part of each bar is the CLV change when the input moves down, the right
     part when it moves up, both around the base CLV.

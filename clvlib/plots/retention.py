@@ -1,7 +1,7 @@
 """Figures for lesson 02 (cohorts and retention): heatmap, churn by tenure, sBG vs constant churn.
 
-Each function draws already-computed tables from :mod:`clvlib.cohorts` and
-:mod:`clvlib.sbg`.
+Each function draws already-computed tables from :mod:`clvlib.analysis.cohorts` and
+:mod:`clvlib.models.contractual.sbg`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def _fine_percent(ax) -> None:
 
 
 def retention_heatmap(table: pd.DataFrame, ax=None, max_months: int | None = None):
-    """Heatmap of :func:`clvlib.cohorts.retention_table` (share still active).
+    """Heatmap of :func:`clvlib.analysis.cohorts.retention_table` (share still active).
 
     Blank cells are months a cohort has not reached yet (not observed, not churn).
     Drawn with plain matplotlib (seaborn would add two seconds of import to the lesson).
@@ -46,7 +46,7 @@ def retention_heatmap(table: pd.DataFrame, ax=None, max_months: int | None = Non
 
 
 def churn_by_tenure(table: pd.DataFrame, ax=None, by: str | None = None):
-    """Monthly churn rate against months since signup (from :func:`clvlib.cohorts.churn_by_tenure`)."""
+    """Monthly churn rate against months since signup (from :func:`clvlib.analysis.cohorts.churn_by_tenure`)."""
     ax = new_axes(ax)
     groups = table.groupby(by, sort=True) if by else [("all customers", table)]
     for i, (name, g) in enumerate(groups):
@@ -62,7 +62,7 @@ def churn_by_tenure(table: pd.DataFrame, ax=None, by: str | None = None):
 
 
 def survival_projection(table: pd.DataFrame, ax=None, unit_label: str = "months since signup"):
-    """Actual survivors vs the sBG and constant-churn projections (:func:`clvlib.sbg.compare_projections`).
+    """Actual survivors vs the sBG and constant-churn projections (:func:`clvlib.models.contractual.sbg.compare_projections`).
 
     The shaded area marks the periods the models were fitted on.
     """

@@ -1,9 +1,9 @@
-"""Figures for the segmentation lesson (notebook 05); the numbers come from clvlib.segments.
+"""Figures for the segmentation lesson (notebook 05); the numbers come from clvlib.analysis.segments.
 
 Example
 -------
 >>> from clvlib.data import load_dataset
->>> from clvlib import segments
+>>> from clvlib.analysis import segments
 >>> from clvlib.plots.segments import plot_score_counts
 >>> ds = load_dataset()
 >>> scores = segments.rfm_scores(segments.rfm_table(ds.orders, ds.analysis_date))

@@ -1,9 +1,9 @@
-"""Figures for the survival lesson (notebook 03); the numbers come from clvlib.survival.
+"""Figures for the survival lesson (notebook 03); the numbers come from clvlib.models.survival.
 
 Example
 -------
 >>> from clvlib.data import load_dataset
->>> from clvlib import survival
+>>> from clvlib.models import survival
 >>> from clvlib.plots.survival import plot_survival_curves
 >>> ds = load_dataset()
 >>> durations = survival.durations_from_subscriptions(ds.subscriptions, ds.analysis_date)
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
+from clvlib.models.survival import survival_curve
 from clvlib.plots import PALETTE, dollars, new_axes, percent
-from clvlib.survival import survival_curve
 
 
 def plot_survival_curves(fitters, ax=None, ci: bool = True, title: str | None = None):

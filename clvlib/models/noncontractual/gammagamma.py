@@ -20,7 +20,8 @@ The model assumes spend is independent of how often someone buys: check it with
 Example
 -------
 >>> from clvlib.data import load_dataset
->>> from clvlib.btyd import GammaGamma, summarize_transactions
+>>> from clvlib.models.noncontractual import GammaGamma
+>>> from clvlib.transactions import summarize_transactions
 >>> summary = summarize_transactions(load_dataset().orders, "2025-12-31", time_unit="week")
 >>> gg = GammaGamma().fit(summary["frequency"], summary["monetary_value"])
 >>> gg.time_unit_
@@ -35,8 +36,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
-from clvlib.btyd._fitting import as_float_array, dot, maximize_log_likelihood, summary_table
-from clvlib.units import TimeUnit
+from clvlib.core.units import TimeUnit
+from clvlib.models.fitting import as_float_array, dot, maximize_log_likelihood, summary_table
 
 PARAMS = ["p", "q", "gamma"]
 

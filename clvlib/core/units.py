@@ -6,7 +6,7 @@ keeps its unit and every function that combines two quantities checks them.
 
 Example
 -------
->>> from clvlib.units import TimeUnit, check_same_unit, convert_periods
+>>> from clvlib.core.units import TimeUnit, check_same_unit, convert_periods
 >>> check_same_unit(TimeUnit.WEEK, TimeUnit.WEEK, what="horizon")
 >>> round(convert_periods(52, TimeUnit.WEEK, TimeUnit.YEAR), 3)
 0.997
@@ -56,7 +56,7 @@ def check_same_unit(model_unit: TimeUnit | str, other_unit: TimeUnit | str, what
     if a is not b:
         raise UnitMismatchError(
             f"The model was fitted in {a.value}s but the {what} is in {b.value}s. "
-            f"Convert the {what} to {a.value}s (clvlib.units.convert_periods) or refit the model."
+            f"Convert the {what} to {a.value}s (clvlib.core.units.convert_periods) or refit the model."
         )
 
 

@@ -15,7 +15,7 @@ says how to get the file by hand.
 
 Example
 -------
->>> from clvlib.cdnow import load_cdnow, merge_same_day      # doctest: +SKIP
+>>> from clvlib.data.cdnow import load_cdnow, merge_same_day      # doctest: +SKIP
 >>> orders = load_cdnow("master")                             # doctest: +SKIP
 >>> len(orders), orders["customer_id"].nunique()              # doctest: +SKIP
 (69659, 23570)
@@ -281,7 +281,7 @@ def is_cached(which: str = "master", cache_dir: str | Path | None = None) -> boo
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m clvlib.cdnow`` (``make cdnow``): fetch and verify both files once."""
+    """``python -m clvlib.data.cdnow`` (``make cdnow``): fetch and verify both files once."""
     import argparse
 
     parser = argparse.ArgumentParser(description="Fetch the CDNOW data into data/cache/ (once) and verify it.")

@@ -16,7 +16,7 @@ and every function that combines a fitter with a horizon checks it.
 Example
 -------
 >>> from clvlib.data import load_dataset
->>> from clvlib import survival
+>>> from clvlib.models import survival
 >>> ds = load_dataset()
 >>> durations = survival.durations_from_subscriptions(ds.subscriptions, ds.analysis_date)
 >>> km = survival.fit_kaplan_meier(durations)
@@ -47,10 +47,10 @@ from lifelines.fitters import ParametricUnivariateFitter
 from lifelines.statistics import proportional_hazard_test
 from lifelines.utils import restricted_mean_survival_time
 
-from clvlib.cohorts import add_months, lifetime_spans, whole_months_between
-from clvlib.formulas import discount_factors
-from clvlib.regression import fit_logistic_odds_ratios
-from clvlib.units import TimeUnit, check_same_unit, convert_rate
+from clvlib.analysis.cohorts import add_months, lifetime_spans, whole_months_between
+from clvlib.analysis.formulas import discount_factors
+from clvlib.core.units import TimeUnit, check_same_unit, convert_rate
+from clvlib.models.logistic import fit_logistic_odds_ratios
 
 TIME_UNIT = TimeUnit.MONTH
 PARAMETRIC_MODELS: dict[str, type[ParametricUnivariateFitter]] = {
@@ -100,7 +100,7 @@ def durations_from_subscriptions(subscriptions: pd.DataFrame, analysis_date) -> 
     A cancel date after the analysis date counts as still active on the analysis date,
     so you can re-run an analysis "as of" an earlier date. Signups after the analysis
     date, missing signup dates, cancellations before signup and repeated customer_ids raise
-    ValueError (the checks of :func:`clvlib.cohorts.lifetime_spans`).
+    ValueError (the checks of :func:`clvlib.analysis.cohorts.lifetime_spans`).
 
     >>> subs = pd.DataFrame({"customer_id": ["a", "b"],
     ...                      "signup_date": pd.to_datetime(["2025-01-15", "2025-06-01"]),
@@ -170,7 +170,7 @@ def _fitter_unit(fitter) -> TimeUnit:
     unit = getattr(fitter, "time_unit_", None)
     if unit is None:
         raise ValueError(
-            "This fitter has no time unit recorded. Fit it with clvlib.survival, or set "
+            "This fitter has no time unit recorded. Fit it with clvlib.models.survival, or set "
             "fitter.time_unit_ = 'month' if its durations are in months."
         )
     return TimeUnit.parse(unit)
@@ -592,7 +592,7 @@ def check_proportional_hazards(cox: CoxPHFitter, durations: pd.DataFrame, time_t
     _fitter_unit(cox)
     covariates = getattr(cox, "covariates_", None)
     if covariates is None:
-        raise ValueError("Fit the Cox model with clvlib.survival.fit_cox so its covariates are known.")
+        raise ValueError("Fit the Cox model with clvlib.models.survival.fit_cox so its covariates are known.")
     _check_durations(durations, need_events=True)
     frame, _ = _cox_frame(durations, covariates, cox.baselines_)
     result = proportional_hazard_test(cox, frame, time_transform=time_transform)

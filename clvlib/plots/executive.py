@@ -1,11 +1,11 @@
-"""Figures of the executive report (notebook 07); the numbers come from clvlib.kpis."""
+"""Figures of the executive report (notebook 07); the numbers come from clvlib.analysis.kpis."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from clvlib.acquisition import RULE_OF_THUMB_LTV_TO_CAC
+from clvlib.analysis.acquisition import RULE_OF_THUMB_LTV_TO_CAC
 from clvlib.plots import PALETTE, dollars, new_axes, percent
 
 

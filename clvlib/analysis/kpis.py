@@ -51,7 +51,7 @@ KPI_INFO: dict[str, tuple[str, str, bool | None]] = {
     "shop_buyers": ("Web-shop buyers", "count", True),
     "marketing_spend": ("Marketing spend", "money", None),
     "blended_cac": ("Cost per new subscriber (blended CAC)", "money", False),
-    # Model-based KPIs: computed by the report from clvlib.survival / btyd / segments.
+    # Model-based KPIs: computed by the report from clvlib.models.survival / btyd / segments.
     "clv_new_subscriber": ("Lifetime value of a new subscriber (discounted margin)", "money", True),
     "shop_value_12m": ("Expected web-shop margin, next 12 months", "money", True),
     "shop_active_share": ("Shop customers in the 'active' stage", "share", True),
@@ -412,10 +412,12 @@ def model_kpis(
     ``view`` is a dataset cut at its analysis date (:func:`as_of_view`). Returns
     ``(figures, channels, stage_mix)``: a dict of KPIs (``clv_new_subscriber``,
     ``shop_value_12m``, ``shop_active_share``), the per-channel CLV/CAC table from
-    :mod:`clvlib.acquisition`, and the share of shop customers in each lifecycle stage.
+    :mod:`clvlib.analysis.acquisition`, and the share of shop customers in each lifecycle stage.
     """
-    from clvlib import acquisition, segments
-    from clvlib.btyd import BetaGeoNBD, GammaGamma, customer_lifetime_value, summarize_transactions
+    from clvlib.analysis import acquisition, segments
+    from clvlib.analysis.predictive_clv import customer_lifetime_value
+    from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
+    from clvlib.transactions import summarize_transactions
 
     clv_channels = acquisition.clv_by_channel(
         view.subscriptions, view.analysis_date, gross_margin_rate, discount_rate_annual, horizon_months, clv_model

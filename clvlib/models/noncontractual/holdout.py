@@ -13,8 +13,9 @@ Two views from Fader, Hardie & Lee (2005):
 Example
 -------
 >>> from clvlib.data import load_dataset
->>> from clvlib.btyd import BetaGeoNBD, calibration_holdout_split, calibration_summary
->>> from clvlib.btyd import holdout_by_frequency
+>>> from clvlib.models.noncontractual import BetaGeoNBD
+>>> from clvlib.transactions import calibration_holdout_split, calibration_summary
+>>> from clvlib.models.noncontractual.holdout import holdout_by_frequency
 >>> orders = load_dataset().orders
 >>> split = calibration_holdout_split(orders, "2024-12-31", "2025-12-31")
 >>> model = BetaGeoNBD("week").fit(calibration_summary(split))
@@ -28,9 +29,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from clvlib.btyd.bgnbd import BetaGeoNBD
-from clvlib.btyd.summary import customer_days, to_day_number
-from clvlib.units import TimeUnit, check_same_unit
+from clvlib.core.units import TimeUnit, check_same_unit
+from clvlib.models.noncontractual.bgnbd import BetaGeoNBD
+from clvlib.transactions.summary import customer_days, to_day_number
 
 
 def holdout_by_frequency(model: BetaGeoNBD, split: pd.DataFrame, max_frequency: int = 7) -> pd.DataFrame:

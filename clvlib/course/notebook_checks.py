@@ -1,6 +1,6 @@
 """Reading what a course notebook declares: its parameters and its tagged cells.
 
-The report runner (:mod:`clvlib.report`) and the student edition (:mod:`clvlib.student`)
+The report runner (:mod:`clvlib.course.runner`) and the student edition (:mod:`clvlib.course.student`)
 need to know, without starting a kernel, which parameters each notebook accepts and
 which cells are solutions. Parameters are read with Python's own parser (``ast``) from
 the one cell tagged ``parameters``, so every top-level assignment counts, whatever its

@@ -14,12 +14,14 @@ Units are checked, not assumed: the BG/NBD model, the customer summary, the Gamm
 model (when it recorded one) and the horizon must all be in the same time unit. A weekly
 model with a horizon given in months would otherwise forecast 4.35 times too many
 purchase periods; that kind of mix-up overstated CLV 3.7x in a popular library's
-quickstart, so here it raises clvlib.units.UnitMismatchError naming both units.
+quickstart, so here it raises clvlib.core.units.UnitMismatchError naming both units.
 
 Example
 -------
 >>> from clvlib.data import load_dataset
->>> from clvlib.btyd import BetaGeoNBD, GammaGamma, customer_lifetime_value, summarize_transactions
+>>> from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
+>>> from clvlib.analysis.predictive_clv import customer_lifetime_value
+>>> from clvlib.transactions import summarize_transactions
 >>> summary = summarize_transactions(load_dataset().orders, "2025-12-31", time_unit="week")
 >>> bgnbd = BetaGeoNBD("week").fit(summary)
 >>> gg = GammaGamma().fit(summary["frequency"], summary["monetary_value"])
@@ -31,7 +33,7 @@ Example
 ...                         margin_rate=0.3, discount_rate_annual=0.1)
 Traceback (most recent call last):
 ...
-clvlib.units.UnitMismatchError: The model was fitted in weeks but the horizon is in months. Convert the horizon to weeks (clvlib.units.convert_periods) or refit the model.
+clvlib.core.units.UnitMismatchError: The model was fitted in weeks but the horizon is in months. Convert the horizon to weeks (clvlib.core.units.convert_periods) or refit the model.
 """
 
 from __future__ import annotations
@@ -39,9 +41,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from clvlib.btyd.bgnbd import BetaGeoNBD
-from clvlib.btyd.gammagamma import GammaGamma
-from clvlib.units import TimeUnit, check_same_unit, convert_rate
+from clvlib.core.units import TimeUnit, check_same_unit, convert_rate
+from clvlib.models.noncontractual.bgnbd import BetaGeoNBD
+from clvlib.models.noncontractual.gammagamma import GammaGamma
 
 
 def customer_lifetime_value(

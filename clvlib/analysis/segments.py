@@ -24,7 +24,7 @@ whom to leave alone. This module keeps every rule explicit and parameterised:
 Example
 -------
 >>> import pandas as pd
->>> from clvlib.segments import percentile_scores
+>>> from clvlib.analysis.segments import percentile_scores
 >>> percentile_scores(pd.Series([1, 1, 1, 2, 3, 4, 5, 6, 7, 8])).tolist()
 [1, 1, 1, 2, 3, 3, 4, 4, 5, 5]
 """
@@ -37,8 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from clvlib.regression import fit_logistic_odds_ratios
-from clvlib.survival import design_matrix
+from clvlib.models.logistic import fit_logistic_odds_ratios
+from clvlib.models.survival import design_matrix
 
 LIFECYCLE_STAGES = ("new", "active", "at risk", "lapsed")
 RFM_SEGMENTS = ("champions", "loyal", "promising", "needs attention", "at risk", "hibernating")

@@ -2,7 +2,7 @@
 
 Example
 -------
->>> from clvlib.environment import check_environment
+>>> from clvlib.course.environment import check_environment
 >>> table = check_environment()
 >>> bool(table["ok"].all())
 True
@@ -19,7 +19,7 @@ import pandas as pd
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
 
 def required_packages(include_extras: tuple[str, ...] = ()) -> list[Requirement]:

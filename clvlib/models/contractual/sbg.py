@@ -21,7 +21,7 @@ and under-projects retention in the long run.
 
 Example
 -------
->>> from clvlib.sbg import ShiftedBetaGeometric
+>>> from clvlib.models.contractual.sbg import ShiftedBetaGeometric
 >>> regular = [1000, 631, 468, 382, 326, 289, 262, 241]   # Fader & Hardie (2007), Table 1
 >>> model = ShiftedBetaGeometric(time_unit="year").fit(regular)
 >>> round(model.alpha_, 3), round(model.beta_, 3)
@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from clvlib.units import TimeUnit, UnitMismatchError
+from clvlib.core.units import TimeUnit, UnitMismatchError
 
 #: Fader & Hardie (2007), Table 1: customers still active out of 1000, years 0..12, for
 #: two customer segments. The paper fits years 0-7 and projects years 8-12.
@@ -144,7 +144,7 @@ def _check_rate_unit(model_unit: TimeUnit, rate_unit: TimeUnit | str | None, wha
     if unit is not model_unit:
         raise UnitMismatchError(
             f"The model was fitted in {model_unit.value}s but the {what} is per {unit.value}. "
-            f"Convert it first: clvlib.units.convert_rate(rate, '{unit.value}', '{model_unit.value}')."
+            f"Convert it first: clvlib.core.units.convert_rate(rate, '{unit.value}', '{model_unit.value}')."
         )
 
 
@@ -365,7 +365,7 @@ class ShiftedBetaGeometric(_RetentionModel):
 
         ``churned[t]`` = customers whose last paid period was t - 1 (lifetime T = t, so
         churned[0] = 0); ``censored[t]`` = customers still active at period t when
-        observation ended (T > t). :func:`clvlib.cohorts.lifetime_counts` builds both.
+        observation ended (T > t). :func:`clvlib.analysis.cohorts.lifetime_counts` builds both.
         """
         churned, censored = _as_counts(churned, censored)
         _check_informative(churned, censored)

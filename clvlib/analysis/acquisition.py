@@ -15,7 +15,7 @@ differs):
   ratio with zero below). Tables show it as ``<NA>`` with ``cac_defined = False`` and a
   ``note`` saying why, never as infinity or a silent NaN.
 * **CLV** is margin, not revenue: monthly revenue x margin rate, times the discounted
-  expected number of paid months from :mod:`clvlib.survival` (the first month is paid
+  expected number of paid months from :mod:`clvlib.models.survival` (the first month is paid
   at signup and not discounted).
 * **Payback** is the number of monthly payments after which the expected cumulative
   discounted margin of one acquired customer (churners included) covers the CAC.
@@ -28,7 +28,7 @@ Money is in the currency of the input tables, time in months.
 Example
 -------
 >>> from clvlib.data import load_dataset
->>> from clvlib import acquisition
+>>> from clvlib.analysis import acquisition
 >>> ds = load_dataset()
 >>> cac = acquisition.cac_by_channel(ds.marketing_spend, ds.subscriptions)
 >>> cac["cac"].idxmin()  # the cheapest channel...
@@ -47,9 +47,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from clvlib import survival
-from clvlib.formulas import discount_factors
-from clvlib.units import TimeUnit, convert_rate
+from clvlib.analysis.formulas import discount_factors
+from clvlib.core.units import TimeUnit, convert_rate
+from clvlib.models import survival
 
 TIME_UNIT = TimeUnit.MONTH
 RULE_OF_THUMB_LTV_TO_CAC = 3.0  # the "3:1" rule examined in notebook 06
@@ -232,7 +232,7 @@ def clv_by_channel(
 ) -> pd.DataFrame:
     """Lifetime value of a new customer per acquisition channel (margin-based, discounted).
 
-    A thin wrapper on :func:`clvlib.survival.lifetime_value_by_segment` with
+    A thin wrapper on :func:`clvlib.models.survival.lifetime_value_by_segment` with
     ``by="channel"``: customers, monthly_margin, expected_lifetime_months,
     discounted_lifetime_months, clv. With the default Kaplan-Meier model the value is
     counted up to ``horizon_months`` only (the data say nothing later), so it is a floor.
@@ -292,7 +292,7 @@ def ltv_to_cac(
     horizon_months: int,
     model: str = "kaplan_meier",
 ) -> pd.DataFrame:
-    """LTV:CAC per channel: discounted margin CLV (clvlib.survival) over pooled CAC.
+    """LTV:CAC per channel: discounted margin CLV (clvlib.models.survival) over pooled CAC.
 
     See :func:`combine_clv_and_cac` for the columns.
     """
@@ -330,7 +330,7 @@ def _bootstrap_discounted_lifetimes(
     was drawn), and Kaplan-Meier with weights is the same estimator as on the resampled
     rows. Doing all resamples as one array keeps 500 replicates well under a second
     (lifelines takes ~25 ms per fit). ``tests/test_acquisition.py`` checks it against
-    clvlib.survival on the same resample. Rows of ``weights`` are replicates.
+    clvlib.models.survival on the same resample. Rows of ``weights`` are replicates.
     """
     order = np.argsort(tenure, kind="stable")
     tenure, churned, weights = tenure[order], churned[order], weights[:, order]

@@ -17,7 +17,7 @@ The rules that keep censoring honest:
 Example
 -------
 >>> from clvlib.data import load_dataset
->>> from clvlib import cohorts
+>>> from clvlib.analysis import cohorts
 >>> ds = load_dataset()
 >>> long = cohorts.retention_matrix(ds.subscriptions, ds.analysis_date)
 >>> list(long.columns)
@@ -43,7 +43,7 @@ def lifetime_spans(subscriptions: pd.DataFrame, analysis_date) -> tuple[pd.Serie
     datetimes or text. One ValueError lists every problem: missing signup dates,
     signups after the analysis date, cancellations before signup, repeated customer_ids.
     Shared by :func:`customer_tenure` (paid months) and
-    :func:`clvlib.survival.durations_from_subscriptions` (tenure in months).
+    :func:`clvlib.models.survival.durations_from_subscriptions` (tenure in months).
     """
     if not isinstance(subscriptions, pd.DataFrame):
         raise ValueError("subscriptions must be a pandas DataFrame (load it with clvlib.data.load_dataset).")
@@ -238,7 +238,7 @@ def cohort_survivors(
 
     The series stops at the last month observed for *every* chosen cohort, so it is a
     plain survivor curve (no censoring inside): exactly what
-    :meth:`clvlib.sbg.ShiftedBetaGeometric.fit` takes.
+    :meth:`clvlib.models.contractual.sbg.ShiftedBetaGeometric.fit` takes.
     """
     long = retention_matrix(subscriptions, analysis_date)
     chosen = long
@@ -266,7 +266,7 @@ def lifetime_counts(
     Every customer counts once: churned at t = paid_months if they cancelled, otherwise
     censored at t = paid_months - 1 (the last anniversary observed). ``max_months``
     cuts observation at that month (a calibration window): longer lives are censored there.
-    Feed the columns to :meth:`clvlib.sbg.ShiftedBetaGeometric.fit_lifetime_counts`.
+    Feed the columns to :meth:`clvlib.models.contractual.sbg.ShiftedBetaGeometric.fit_lifetime_counts`.
     """
     tenure = customer_tenure(subscriptions, analysis_date)
     paid = tenure["paid_months"].to_numpy()

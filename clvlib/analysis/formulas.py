@@ -13,11 +13,11 @@
 
 Rates carry their period in their name: ``discount_rate_annual`` is per year,
 ``discount_rate`` (in :func:`retention_clv`) is per period of the retention rate.
-:func:`clvlib.units.convert_rate` converts between them.
+:func:`clvlib.core.units.convert_rate` converts between them.
 
 Example
 -------
->>> from clvlib import formulas
+>>> from clvlib.analysis import formulas
 >>> formulas.simple_clv(average_order_value=100, purchases_per_year=4, lifespan_years=3)
 1200.0
 >>> round(formulas.retention_clv(margin_per_period=100, retention_rate=0.8, discount_rate=0.10), 2)
@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from clvlib.units import TimeUnit, convert_rate
+from clvlib.core.units import TimeUnit, convert_rate
 
 # ----------------------------------------------------------------------------- checks
 

@@ -29,7 +29,8 @@ because a low lambda explains the silence.
 Example
 -------
 >>> from clvlib.data import load_dataset
->>> from clvlib.btyd import BetaGeoNBD, summarize_transactions
+>>> from clvlib.models.noncontractual import BetaGeoNBD
+>>> from clvlib.transactions import summarize_transactions
 >>> summary = summarize_transactions(load_dataset().orders, "2025-12-31", time_unit="week")
 >>> model = BetaGeoNBD(time_unit="week").fit(summary)
 >>> model.time_unit_
@@ -44,8 +45,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, expit, gammaln, hyp2f1
 
-from clvlib.btyd._fitting import as_float_array, dot, maximize_log_likelihood, summary_table
-from clvlib.units import TimeUnit, check_same_unit
+from clvlib.core.units import TimeUnit, check_same_unit
+from clvlib.models.fitting import as_float_array, dot, maximize_log_likelihood, summary_table
 
 PARAMS = ["r", "alpha", "a", "b"]
 

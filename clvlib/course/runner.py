@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m clvlib.report --params params/default.yml [--out reports] [--notebooks DIR|FILE ...]
+    python -m clvlib.course.runner --params params/default.yml [--out reports] [--notebooks DIR|FILE ...]
 
 What it does, in order:
 
@@ -58,9 +58,14 @@ from typing import Any
 import nbformat
 import yaml
 
+from clvlib.course.environment import required_packages
+from clvlib.course.notebook_checks import (
+    Parameter,
+    declared_parameters,
+    list_notebooks,
+    read_notebook,
+)
 from clvlib.data import PROJECT_ROOT, DataValidationError, load_dataset, resolve_path
-from clvlib.environment import required_packages
-from clvlib.notebook_checks import Parameter, declared_parameters, list_notebooks, read_notebook
 
 EXIT_OK = 0
 EXIT_NOTEBOOK_FAILED = 1
@@ -257,7 +262,7 @@ def defaults_yaml(notebooks: list[Path]) -> str:
 
     A parameter whose default differs between notebooks goes in ``per_notebook``
     sections (one value at the top level would change the other notebooks). Used to
-    write ``params/default.yml``: ``python -m clvlib.report --write-defaults params/default.yml``.
+    write ``params/default.yml``: ``python -m clvlib.course.runner --write-defaults params/default.yml``.
     """
     declared = course_parameters(notebooks)
     users: dict[str, list[str]] = {}
@@ -267,7 +272,7 @@ def defaults_yaml(notebooks: list[Path]) -> str:
     lines = [
         "# Every notebook parameter at its default: `make report` runs the course on the",
         "# embedded Beanstalk Coffee data with these values. Copy this file to change one.",
-        "# Written by `python -m clvlib.report --write-defaults params/default.yml`;",
+        "# Written by `python -m clvlib.course.runner --write-defaults params/default.yml`;",
         "# tests/test_params.py checks it still matches the notebooks.",
         "",
     ]
@@ -698,7 +703,7 @@ def run_report(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m clvlib.report",
+        prog="python -m clvlib.course.runner",
         description="Run every course notebook with papermill into reports/<UTC timestamp>/ "
         "and point reports/latest at it when all succeeded.",
         epilog="Exit codes: 0 ok; 1 a notebook failed (reports/latest unchanged); "

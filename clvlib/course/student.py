@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m clvlib.student --out student [--notebooks notebooks]
+    python -m clvlib.course.student --out student [--notebooks notebooks]
 
 Every cell tagged ``solution`` becomes an empty code cell holding only
 ``# Your answer here`` (it keeps the ``solution`` tag, so the edition can be checked and
@@ -31,8 +31,8 @@ from pathlib import Path
 
 import nbformat
 
+from clvlib.course.notebook_checks import cell_tags, list_notebooks, read_notebook
 from clvlib.data import PROJECT_ROOT
-from clvlib.notebook_checks import cell_tags, list_notebooks, read_notebook
 
 PLACEHOLDER = "# Your answer here"
 SOLUTION_TAG = "solution"
@@ -104,7 +104,7 @@ def write_student_edition(notebooks_dir: str | Path, out_dir: str | Path) -> lis
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m clvlib.student", description="Copy the course notebooks without the exercise solutions."
+        prog="python -m clvlib.course.student", description="Copy the course notebooks without the exercise solutions."
     )
     parser.add_argument("--out", default="student", help="folder to write to (default: student/)")
     parser.add_argument("--notebooks", default=str(PROJECT_ROOT / "notebooks"), help="course notebooks folder")

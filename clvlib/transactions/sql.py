@@ -16,7 +16,7 @@ pandas. DuckDB is an optional dependency (``pip install 'clvlib[large]'``).
 
 Example
 -------
->>> from clvlib.btyd import summary_sql
+>>> from clvlib.transactions import summary_sql
 >>> print(summary_sql("orders", "2025-12-31", "week").splitlines()[0])
 -- Customer summary for BG/NBD and Gamma-Gamma (time unit: week, observation end 2025-12-31).
 """
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clvlib.units import TimeUnit
+from clvlib.core.units import TimeUnit
 
 # Whole days from the first to the second date, by warehouse.
 DAY_DIFF = {

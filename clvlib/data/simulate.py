@@ -18,11 +18,11 @@ The world is built to teach:
   and Gamma-Gamma (each customer has their own typical order value).
 
 Everything is driven by one seeded ``numpy.random.Generator``, so
-``python -m clvlib.simulate`` (``make data``) rebuilds the CSVs byte for byte.
+``python -m clvlib.data.simulate`` (``make data``) rebuilds the CSVs byte for byte.
 
 Example
 -------
->>> from clvlib.simulate import simulate_world, TRUE_WORLD
+>>> from clvlib.data.simulate import simulate_world, TRUE_WORLD
 >>> world = simulate_world(TRUE_WORLD, seed=7, scale=0.1)
 >>> sorted(world)
 ['marketing_spend', 'orders', 'orders_truth', 'subscriptions', 'subscriptions_truth']
@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from clvlib.cohorts import add_months
+from clvlib.analysis.cohorts import add_months
 from clvlib.data import DATA_DIR
 
 DEFAULT_SEED = 20231101

@@ -20,7 +20,7 @@ second on a million orders. Every summary records its time unit in ``.attrs``.
 Example
 -------
 >>> import pandas as pd
->>> from clvlib.btyd import summarize_transactions
+>>> from clvlib.transactions import summarize_transactions
 >>> orders = pd.DataFrame({
 ...     "customer_id": ["a", "a", "a", "b"],
 ...     "order_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-15", "2024-01-08"]),
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from clvlib.units import TimeUnit
+from clvlib.core.units import TimeUnit
 
 MAX_EXAMPLES = 5
 

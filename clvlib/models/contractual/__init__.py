@@ -1,0 +1,1 @@
+"""Contractual (subscription) retention models: customers are seen leaving."""
