@@ -13,10 +13,10 @@ export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab report cdnow test test-fast data bench lint lock student clean
+.PHONY: help setup lab report cdnow test test-fast data bench lint lock student notebooks-text clean
 
 help: ## List the targets, one line each
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 setup: $(STAMP) ## Create .venv and install the tested package versions (skipped when up to date)
 
@@ -38,11 +38,14 @@ report: setup ## Run every notebook into reports/<timestamp>/ (PARAMS=params/x.y
 cdnow: setup ## Fetch the real CDNOW data once into data/cache/ (checksum-verified)
 	$(PY) -m clvlib.data.cdnow
 
+# The course runs once per dataset: nbval executes every notebook on the embedded data (and
+# its assert cells), tests/test_report.py runs it once on the foreign-format example data.
+# notebooks/text/ (the text forms) is never collected: see addopts in pyproject.toml.
 test: setup ## Run all tests: unit, property, reference, docstring examples, notebooks, the report
 	$(PY) -m pytest --doctest-modules --nbval-lax --nbval-current-env clvlib tests notebooks
 
-test-fast: setup ## Unit tests only (no notebooks)
-	$(PY) -m pytest tests -m "not notebooks"
+test-fast: setup ## Unit tests only (no notebooks, no network)
+	$(PY) -m pytest tests -m "not notebooks and not network"
 
 data: setup ## Rebuild data/ from the simulator (byte for byte the same)
 	$(PY) -m clvlib.data.simulate
@@ -55,6 +58,9 @@ lint: setup ## Ruff over clvlib, tests, benchmarks and notebooks
 
 student: setup ## Copy the notebooks without solution cells into student/
 	$(PY) -m clvlib.course.student --out student
+
+notebooks-text: setup ## Rewrite notebooks/text/*.py, the reviewable text form of each notebook
+	$(PY) -m clvlib.course.notebook_text
 
 lock: ## Re-resolve requirements/constraints.txt from pyproject.toml (maintainers)
 	rm -rf .lockvenv && $(PYTHON_BOOT) -m venv .lockvenv

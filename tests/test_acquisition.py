@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clvlib.analysis import acquisition as acq
-from clvlib.data import load_dataset, load_truth
+from clvlib.analysis import lifetimes
+from clvlib.analysis.acquisition.channel_value import _bootstrap_discounted_lifetimes
+from clvlib.data import load_truth
 from clvlib.data.simulate import TRUE_WORLD
 from clvlib.models import survival
 
@@ -19,18 +21,13 @@ HORIZON = 36  # months: the longest tenure in the embedded data is just under 36
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return load_dataset()
+def estimated(dataset):
+    return acq.ltv_to_cac(dataset.subscriptions, dataset.marketing_spend, dataset.analysis_date, MARGIN, DISCOUNT, HORIZON)
 
 
 @pytest.fixture(scope="module")
-def estimated(ds):
-    return acq.ltv_to_cac(ds.subscriptions, ds.marketing_spend, ds.analysis_date, MARGIN, DISCOUNT, HORIZON)
-
-
-@pytest.fixture(scope="module")
-def curves(ds):
-    return acq.payback_curves(ds.subscriptions, ds.analysis_date, MARGIN, DISCOUNT, HORIZON)
+def curves(dataset):
+    return acq.payback_curves(dataset.subscriptions, dataset.analysis_date, MARGIN, DISCOUNT, HORIZON)
 
 
 def _spend(rows):
@@ -66,8 +63,8 @@ def test_cac_by_channel_month_hand_example_and_undefined_month():
     assert str(table["cac"].dtype) == "Float64"
 
 
-def test_no_infinity_or_nan_in_cac_tables(ds):
-    for table in (acq.cac_by_channel_month(SPEND, SUBS), acq.cac_by_channel_month(ds.marketing_spend, ds.subscriptions)):
+def test_no_infinity_or_nan_in_cac_tables(dataset):
+    for table in (acq.cac_by_channel_month(SPEND, SUBS), acq.cac_by_channel_month(dataset.marketing_spend, dataset.subscriptions)):
         values = table["cac"]
         assert not np.isinf(values.dropna().astype(float)).any()
         # Every missing CAC is an explicit pd.NA that cac_defined and the note explain.
@@ -148,7 +145,7 @@ def test_ranking_by_cac_differs_from_ranking_by_ltv_to_cac(estimated):
     assert (estimated["rank_by_cac"] != estimated["rank_by_ltv_to_cac"]).any()
 
 
-def _true_channel_values(ds, horizon: int):
+def _true_channel_values(dataset, horizon: int):
     """The simulator's truth, like for like with a Kaplan-Meier estimate cut at ``horizon``.
 
     A subscriber with monthly churn probability theta pays month t with probability
@@ -157,7 +154,7 @@ def _true_channel_values(ds, horizon: int):
     margin x (1 + d) / (d + theta_i)). True CAC and plan mix are TRUE_WORLD's.
     """
     truth = load_truth()
-    merged = ds.subscriptions[["customer_id", "channel"]].merge(truth.subscriptions, on="customer_id")
+    merged = dataset.subscriptions[["customer_id", "channel"]].merge(truth.subscriptions, on="customer_id")
     prices = TRUE_WORLD.plans_monthly_revenue_dollars
     rows = {}
     for channel, group in merged.groupby("channel"):
@@ -175,14 +172,14 @@ def _true_channel_values(ds, horizon: int):
     return pd.DataFrame(rows).T
 
 
-def test_ltv_to_cac_recovers_the_simulators_truth(ds, estimated):
+def test_ltv_to_cac_recovers_the_simulators_truth(dataset, estimated):
     """Estimated LTV:CAC (Kaplan-Meier CLV over pooled observed CAC) within 10 % of the truth.
 
     Sampling noise: CAC rests on 670-1400 Poisson signups per channel (3-4 %), the
     margin on a plan mix of as many customers (~2 %), the KM curve ~3 %; 10 % is about
     twice their combined size. Measured: within 6 % for every channel.
     """
-    true = _true_channel_values(ds, HORIZON)
+    true = _true_channel_values(dataset, HORIZON)
     rel = estimated["ltv_to_cac"].astype(float) / true["ltv_to_cac"].astype(float) - 1
     assert rel.abs().max() < 0.10, rel.to_dict()
     # The truth ranks the channels the same way, so the lesson is not an estimation artefact.
@@ -190,14 +187,14 @@ def test_ltv_to_cac_recovers_the_simulators_truth(ds, estimated):
     assert true["cac"].astype(float).idxmin() == "affiliate"
 
 
-def test_payback_recovers_the_simulators_truth(ds, estimated, curves):
+def test_payback_recovers_the_simulators_truth(dataset, estimated, curves):
     """Estimated payback within max(1 month, 10 % of the true payback) for every channel.
 
     Payback is the first month the curve crosses CAC, so it moves in whole months and a
     few-percent error in CAC shifts it most where the curve is flattest (search: a 4 %
     lower observed CAC is ~2 months at month 25). Measured: off by 0-2 months.
     """
-    true = _true_channel_values(ds, HORIZON)
+    true = _true_channel_values(dataset, HORIZON)
     table = acq.payback_table(curves, estimated)
     assert table["paid_back_within_horizon"].all()
     error = (table["payback_months"].astype(float) - true["payback_months"].astype(float)).abs()
@@ -227,13 +224,13 @@ def test_combine_handles_undefined_cac():
 # --------------------------------------------------------------------------- bootstrap
 
 
-def test_vectorised_bootstrap_km_equals_lifelines_on_the_same_resample(ds):
-    durations = survival.durations_from_subscriptions(ds.subscriptions, ds.analysis_date)
+def test_vectorised_bootstrap_km_equals_lifelines_on_the_same_resample(dataset):
+    durations = lifetimes.durations_from_subscriptions(dataset.subscriptions, dataset.analysis_date)
     group = durations[durations["channel"] == "social"].reset_index(drop=True)
     discount = (1 + (1 + DISCOUNT) ** (1 / 12) - 1) ** -np.arange(HORIZON, dtype=float)
     rng = np.random.default_rng(3)
     weights = np.vstack([np.ones(len(group)), rng.multinomial(len(group), np.full(len(group), 1 / len(group)))])
-    fast = acq._bootstrap_discounted_lifetimes(
+    fast = _bootstrap_discounted_lifetimes(
         group["tenure_months"].to_numpy(float), group["churned"].to_numpy(float), weights, discount
     )
     for row, value in zip(weights, fast, strict=True):
@@ -242,8 +239,8 @@ def test_vectorised_bootstrap_km_equals_lifelines_on_the_same_resample(ds):
         assert value == pytest.approx(survival.discounted_expected_lifetime_months(km, DISCOUNT, HORIZON), rel=1e-9)
 
 
-def test_bootstrap_is_seeded_and_brackets_the_estimate(ds):
-    args = (ds.subscriptions, ds.marketing_spend, ds.analysis_date, MARGIN, DISCOUNT, HORIZON)
+def test_bootstrap_is_seeded_and_brackets_the_estimate(dataset):
+    args = (dataset.subscriptions, dataset.marketing_spend, dataset.analysis_date, MARGIN, DISCOUNT, HORIZON)
     first = acq.bootstrap_ltv_to_cac(*args, n_boot=200, seed=11)
     again = acq.bootstrap_ltv_to_cac(*args, n_boot=200, seed=11)
     other = acq.bootstrap_ltv_to_cac(*args, n_boot=200, seed=12)
@@ -257,23 +254,23 @@ def test_bootstrap_is_seeded_and_brackets_the_estimate(ds):
     assert first.clv_replicates.shape == (200, 4)
 
 
-def test_bootstrap_interval_covers_the_truth(ds):
+def test_bootstrap_interval_covers_the_truth(dataset):
     """The 95 % interval of the CLV (value side) contains the true horizon-36 CLV per channel.
 
     CAC is held fixed in the bootstrap, so the check is on CLV, whose truth does not
     depend on the spend.
     """
-    boot = acq.bootstrap_ltv_to_cac(ds.subscriptions, ds.marketing_spend, ds.analysis_date, MARGIN, DISCOUNT,
+    boot = acq.bootstrap_ltv_to_cac(dataset.subscriptions, dataset.marketing_spend, dataset.analysis_date, MARGIN, DISCOUNT,
                                     HORIZON, n_boot=300, confidence=0.95, seed=5)
-    true = _true_channel_values(ds, HORIZON)["clv"].astype(float)
+    true = _true_channel_values(dataset, HORIZON)["clv"].astype(float)
     s = boot.summary
     assert ((s["clv_lower"] <= true) & (true <= s["clv_upper"])).all(), pd.concat([s[["clv_lower", "clv_upper"]], true], axis=1)
 
 
 @pytest.mark.parametrize("kwargs, message", [({"n_boot": 10}, "at least 50"), ({"confidence": 1.5}, "between 0 and 1")])
-def test_bootstrap_bad_arguments(ds, kwargs, message):
+def test_bootstrap_bad_arguments(dataset, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        acq.bootstrap_ltv_to_cac(ds.subscriptions, ds.marketing_spend, ds.analysis_date, MARGIN, DISCOUNT, HORIZON,
+        acq.bootstrap_ltv_to_cac(dataset.subscriptions, dataset.marketing_spend, dataset.analysis_date, MARGIN, DISCOUNT, HORIZON,
                                  **kwargs)
 
 
@@ -312,9 +309,9 @@ def test_payback_not_reached_is_reported_not_hidden(curves):
     assert table.at["search", "payback_months"] == 1
 
 
-def test_payback_horizon_beyond_the_data_is_refused(ds):
+def test_payback_horizon_beyond_the_data_is_refused(dataset):
     with pytest.raises(ValueError, match="beyond the data"):
-        acq.payback_curves(ds.subscriptions, ds.analysis_date, MARGIN, DISCOUNT, 60)
+        acq.payback_curves(dataset.subscriptions, dataset.analysis_date, MARGIN, DISCOUNT, 60)
 
 
 def test_ltv_to_cac_by_horizon_crosses_one_at_payback(curves, estimated):
@@ -401,8 +398,8 @@ def test_optimal_split_equalises_marginal_value_per_dollar():
     assert marginal.max() == pytest.approx(marginal.min(), rel=1e-9)
 
 
-def test_budget_baseline_from_embedded_data(ds, estimated):
-    base = acq.budget_baseline(ds.marketing_spend, ds.subscriptions, estimated, last_months=12)
+def test_budget_baseline_from_embedded_data(dataset, estimated):
+    base = acq.budget_baseline(dataset.marketing_spend, dataset.subscriptions, estimated, last_months=12)
     assert len(base.attrs["months"]) == 12 and base.attrs["months"][-1] == "2025-12"
     assert base["cac"].astype(float).to_numpy() == pytest.approx((base["spend"] / base["new_customers"]).to_numpy())
     assert base["clv"].equals(estimated["clv"])

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from scipy.special import betaln, gammaln, hyp2f1
 
 from clvlib.analysis.predictive_clv import customer_lifetime_value
-from clvlib.core.units import UnitMismatchError, convert_periods
+from clvlib.core.units import TimeUnit, UnitMismatchError, convert_periods
 from clvlib.data import load_dataset, load_truth
 from clvlib.data.simulate import TRUE_WORLD
+from clvlib.models.base import NotFittedError
 from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
 from clvlib.models.noncontractual import bgnbd as bg
 from clvlib.models.noncontractual import gammagamma as gam
@@ -127,10 +128,10 @@ def test_recovers_true_bgnbd_parameters_from_the_bgnbd_story(fitted):
     """
     truth = np.array([TRUE_WORLD.bgnbd_r, TRUE_WORLD.bgnbd_alpha_weeks, TRUE_WORLD.bgnbd_a, TRUE_WORLD.bgnbd_b])
     table = fitted.summary
-    assert np.all(np.abs(table["coef"] - truth) < 3 * table["se(coef)"]), table
-    np.testing.assert_allclose(table["coef"], truth, rtol=0.12)
+    assert np.all(np.abs(table["estimate"] - truth) < 3 * table["std_error"]), table
+    np.testing.assert_allclose(table["estimate"], truth, rtol=0.12)
     assert fitted.n_customers_ == 20_000
-    assert fitted.time_unit_ == "week"
+    assert fitted.time_unit_ is TimeUnit.WEEK
 
 
 def test_recovers_true_bgnbd_parameters_on_the_embedded_orders(embedded_summary):
@@ -138,7 +139,7 @@ def test_recovers_true_bgnbd_parameters_on_the_embedded_orders(embedded_summary)
     params = load_truth().params
     truth = np.array([params["bgnbd_r"], params["bgnbd_alpha_weeks"], params["bgnbd_a"], params["bgnbd_b"]])
     table = BetaGeoNBD("week").fit(embedded_summary).summary
-    assert np.all(np.abs(table["coef"] - truth) < 3 * table["se(coef)"]), table
+    assert np.all(np.abs(table["estimate"] - truth) < 3 * table["std_error"]), table
 
 
 def test_recovers_true_gamma_gamma_parameters_on_the_embedded_orders(embedded_summary):
@@ -147,10 +148,10 @@ def test_recovers_true_gamma_gamma_parameters_on_the_embedded_orders(embedded_su
     truth = np.array([params["gg_p"], params["gg_q"], params["gg_gamma"]])
     gg = GammaGamma().fit(embedded_summary["frequency"], embedded_summary["monetary_value"])
     table = gg.summary
-    assert np.all(np.abs(table["coef"] - truth) < 3 * table["se(coef)"]), table
+    assert np.all(np.abs(table["estimate"] - truth) < 3 * table["std_error"]), table
     true_mean = truth[0] * truth[2] / (truth[1] - 1)
     assert gg.mean_order_value_ == pytest.approx(true_mean, rel=0.05)
-    assert gg.time_unit_ == "week"  # taken from the summary's attrs
+    assert gg.time_unit_ is TimeUnit.WEEK  # taken from the summary's attrs
 
 
 def test_spend_is_independent_of_frequency_in_the_embedded_shop(embedded_summary):
@@ -198,9 +199,7 @@ def test_pfaff_form_equals_the_papers_eq_10(fitted):
 
 def test_unconditional_expectation_matches_simulation():
     """E[X(t)] (FHL eq. 9) against the mean of 200,000 simulated customers (5 standard errors)."""
-    model = BetaGeoNBD("week")
-    model.r_, model.alpha_, model.a_, model.b_ = 0.75, 5.0, 0.65, 2.8
-    model.time_unit_ = "week"
+    model = BetaGeoNBD.from_params({"r": 0.75, "alpha": 5.0, "a": 0.65, "b": 2.8}, time_unit="week")
     x, _, _ = simulate_bgnbd(200_000, 0.75, 5.0, 0.65, 2.8, 52.0, seed=5)
     assert model.expected_purchases(52.0) == pytest.approx(x.mean(), abs=5 * x.std() / np.sqrt(len(x)))
 
@@ -248,7 +247,7 @@ def test_bad_inputs_to_bgnbd():
         BetaGeoNBD().fit([1, np.nan], [2.0, 3.0], [10.0, 10.0])
     with pytest.raises(ValueError, match="recency must be 0"):
         BetaGeoNBD().fit([0, 2], [2.0, 3.0], [10.0, 10.0])
-    with pytest.raises(ValueError, match="not fitted"):
+    with pytest.raises(NotFittedError, match=r"BetaGeoNBD\(\.\.\.\)\.fit\(summary\)"):
         BetaGeoNBD().probability_alive(1, 1.0, 2.0)
     with pytest.raises(ValueError, match="Unknown time unit"):
         BetaGeoNBD("fortnight")
@@ -274,8 +273,41 @@ def test_bad_inputs_to_gamma_gamma():
         GammaGamma().fit([1, 2, 3], [10.0, 0.0, 5.0])
     with pytest.raises(ValueError, match="found 1"):
         GammaGamma().fit([0, 0, 3], [0.0, 0.0, 5.0])
+    with pytest.raises(ValueError, match="cannot tell the time unit"):
+        GammaGamma().fit([1, 2, 3], [10.0, 4.0, 5.0])
+    with pytest.raises(NotFittedError, match="GammaGamma"):
+        GammaGamma().conditional_expected_order_value([1], [10.0])
     with pytest.raises(ValueError, match="too few"):
         frequency_spend_correlation(pd.DataFrame({"frequency": [0, 1], "monetary_value": [0.0, 3.0]}))
+
+
+def test_both_models_take_a_summary_frame_or_arrays_with_weights(embedded_summary):
+    """The same input forms for BG/NBD and Gamma-Gamma: a summary DataFrame, or arrays; a
+    weight of 2 on a row is the same customer twice (identical likelihood, so identical fit)."""
+    head = embedded_summary.head(2000)
+    doubled = pd.concat([head, head.iloc[:500]])
+    weights = np.r_[np.full(500, 2.0), np.ones(1500)]
+    cols = ("frequency", "recency", "T")
+    for model_class, columns, unit in ((BetaGeoNBD, cols, "week"), (GammaGamma, ("frequency", "monetary_value"), "week")):
+        from_frame = model_class(unit).fit(doubled)
+        from_arrays = model_class(unit).fit(*(doubled[c].to_numpy() for c in columns))
+        weighted = model_class(unit).fit(head, weights=weights)
+        weighted_arrays = model_class(unit).fit(*(head[c].to_numpy() for c in columns), weights=weights)
+        for other in (from_arrays, weighted, weighted_arrays):
+            np.testing.assert_allclose(other.params_, from_frame.params_, rtol=1e-6)
+            assert other.log_likelihood_ == pytest.approx(from_frame.log_likelihood_, rel=1e-9)
+        assert from_frame.n_obs_ == weighted.n_obs_
+        assert from_frame.time_unit_ is TimeUnit.WEEK
+    # an n_customers column is used as weights, as for BG/NBD
+    counted = head.assign(n_customers=weights)
+    np.testing.assert_allclose(GammaGamma("week").fit(counted).params_, GammaGamma("week").fit(doubled).params_, rtol=1e-6)
+
+
+def test_gamma_gamma_refuses_a_summary_in_another_unit(embedded_summary):
+    with pytest.raises(UnitMismatchError, match="months.*weeks"):
+        GammaGamma(time_unit="month").fit(embedded_summary)
+    with pytest.raises(ValueError, match="no column monetary_value"):
+        GammaGamma().fit(embedded_summary.drop(columns="monetary_value"))
 
 
 def test_gamma_gamma_shrinks_towards_the_population_mean(embedded_summary):

@@ -1,7 +1,8 @@
-"""Reference tests on the real CDNOW data (fetched and cached by clvlib.data.cdnow).
+"""Reference tests: published parameters (offline, through ``from_params``) and the real
+CDNOW data (fetched and cached by clvlib.data.cdnow; marked ``network``).
 
-When the data cannot be obtained (no network and nothing cached) these tests are skipped
-on a workstation but FAIL when the CI environment variable is set.
+When the CDNOW data cannot be obtained (no network and nothing cached) those tests are
+skipped on a workstation but FAIL when the CI environment variable is set.
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
 from clvlib.models.noncontractual.gammagamma import frequency_spend_correlation
 from clvlib.transactions import calibration_holdout_split, calibration_summary
 
-pytestmark = pytest.mark.network
+# Fader, Hardie & Lee (2005), Marketing Science 24(2), p. 281: the BG/NBD on CDNOW, weeks.
+FHL_2005 = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+
+
+def test_fhl_2005_conditional_expectation_from_the_published_parameters():
+    """Hardie's BG/NBD spreadsheet ("Implementing the BG/NBD Model in Excel", the published
+    CDNOW parameters): a customer with x = 2 repeat purchases, the last at week 30.43,
+    observed for 38.86 weeks, is expected to make 1.226 purchases in the next 39 weeks."""
+    model = BetaGeoNBD.from_params(FHL_2005, time_unit="week")
+    assert float(model.conditional_expected_purchases(39, 2, 30.43, 38.86)) == pytest.approx(1.226, abs=5e-4)
+    assert np.isnan(model.log_likelihood_) and np.isnan(model.summary["std_error"]).all()
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +47,7 @@ def calibration(cdnow_sample):
     return split, calibration_summary(split)
 
 
+@pytest.mark.network
 def test_fhl_2005_calibration_summary(calibration):
     """Fader, Hardie & Lee (2005), Marketing Science 24(2): 2,357 customers, 39-week
     calibration, 1,411 of them with no repeat purchase (same-day purchases merged)."""
@@ -48,6 +60,7 @@ def test_fhl_2005_calibration_summary(calibration):
     assert split["duration_holdout"].iloc[0] == pytest.approx(39.0)
 
 
+@pytest.mark.network
 def test_fhl_2005_bgnbd_parameters_and_log_likelihood(calibration):
     """Fader, Hardie & Lee (2005), "Counting Your Customers the Easy Way", Marketing
     Science 24(2): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4."""
@@ -56,8 +69,13 @@ def test_fhl_2005_bgnbd_parameters_and_log_likelihood(calibration):
     np.testing.assert_array_equal(np.round(model.params_.to_numpy(), 3), [0.243, 4.414, 0.793, 2.426])
     assert round(model.log_likelihood_, 1) == -9582.4
     assert model.n_customers_ == 2357
+    # Hardie's BG/NBD spreadsheet: E[X(t)] for a new customer at these weeks.
+    weeks = np.array([0.1429, 1.0, 3.0, 31.8571, 32.0, 78.0])
+    sheet = np.array([0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576])
+    np.testing.assert_allclose(model.expected_purchases(weeks), sheet, atol=5e-4)
 
 
+@pytest.mark.network
 def test_fader_hardie_gamma_gamma_on_the_946_repeat_buyers(calibration):
     """Fader & Hardie (2013), "The Gamma-Gamma Model of Monetary Value" (note on
     brucehardie.com): the 946 CDNOW-sample customers with a repeat purchase in the 39-week

@@ -594,3 +594,98 @@ def test_malformed_table_entries_are_reported():
     assert "data_source.subscriptions has a path that is not text: 5" in text
     assert "data_source.subscriptions has separator ';;'" in text
     assert "data_source.orders must be a file path or a mapping, not int" in text
+
+
+# --- the modules behind the loaders: known values for the small pure pieces -------------
+
+
+def test_project_root_is_the_repository_root():
+    from clvlib.data import PROJECT_ROOT, sources
+
+    assert PROJECT_ROOT == Path(__file__).resolve().parents[1]
+    assert DATA_DIR == PROJECT_ROOT / "data"
+    assert all(path.is_file() for path in sources.DEFAULT_FILES.values())
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [("12.5", 12.5), ("$1,200", 1200.0), ("-3", -3.0), ("€ 7", 7.0), ("-$2.50", -2.5), ("1,234,567.5", 1234567.5),
+     ("12,50", None), ("1,20", None), ("inf", None), ("n/a", None), ("", None)],
+)
+def test_parse_amounts_reads_thousands_but_never_a_decimal_comma(text, number):
+    from clvlib.data.validation import parse_amounts
+
+    parsed = parse_amounts(pd.Series([text])).iloc[0]
+    assert (pd.isna(parsed) if number is None else parsed == number), (text, parsed)
+
+
+@pytest.mark.parametrize(
+    "fmt, expected",
+    [("DD/MM/YYYY", "%d/%m/%Y"), ("mm-dd-yy", "%m-%d-%y"), ("%d.%m.%Y", "%d.%m.%Y"), ("", None), (None, None)],
+)
+def test_date_format_in_spreadsheet_style_becomes_strftime(fmt, expected):
+    from clvlib.data.sources import normalise_date_format
+
+    assert normalise_date_format(fmt) == (expected, None)
+
+
+@pytest.mark.parametrize("fmt, phrase", [("%Q", "cannot read dates"), ("MM/DD", "cannot read dates"), (5, "must be text")])
+def test_unusable_date_format_is_a_problem_not_a_format(fmt, phrase):
+    from clvlib.data.sources import normalise_date_format
+
+    out, problem = normalise_date_format(fmt)
+    assert out is None and phrase in problem
+
+
+def test_csv_records_start_on_the_line_of_the_file():
+    from clvlib.data.reading import csv_records
+
+    text = 'id,note\r\nS1,"one\r\ntwo\r\nthree"\r\n\r\nS2,ok\r\n'
+    # header line 1; S1 spans lines 2-4; line 5 is blank (csv yields an empty record); S2 on line 6
+    assert list(csv_records(text, ",")) == [
+        (1, ["id", "note"]), (2, ["S1", "one\r\ntwo\r\nthree"]), (5, []), (6, ["S2", "ok"])
+    ]
+
+
+def test_row_problem_counts_every_row_and_shows_five_by_line():
+    from clvlib.data.errors import row_problem
+
+    raw = pd.DataFrame({"customer_id": [f"C{i}" for i in range(10)], "plan": ["x"] * 7 + ["basic"] * 3},
+                       index=range(2, 12))
+    assert row_problem("f.csv", "plan", raw["plan"].eq("gold"), "are unknown", raw, ["plan"]) is None
+    problem = row_problem("f.csv", "plan", raw["plan"].eq("x"), "are unknown", raw, ["customer_id", "plan"])
+    assert (problem.count, problem.message) == (7, "7 rows are unknown")
+    assert example_lines(problem) == [2, 3, 4, 5, 6]
+    assert problem.examples[0] == "line 2 (customer_id='C0', plan='x')"
+    assert "for example (showing 5): line 2" in problem.describe()
+
+
+def test_spend_channel_problem_names_each_row_and_leaves_its_inputs_alone():
+    from clvlib.data.validation import spend_channel_problem
+
+    subs = pd.DataFrame({"channel": ["search", "social", "search", ""]})
+    spend = pd.DataFrame(
+        {"month": pd.PeriodIndex(["2024-01", "2024-01", "2024-02", "2024-02", "2024-03"], freq="M"),
+         "channel": ["search", "Social", "tv", "", "tv"]},
+        index=[2, 3, 4, 5, 6],
+    )
+    before = spend.copy()
+    assert spend_channel_problem(subs, spend[spend["channel"].isin(["search", ""])], "spend.csv") is None
+    problem = spend_channel_problem(subs, spend, "spend.csv")
+    pd.testing.assert_frame_equal(spend, before)
+    assert (problem.file, problem.column, problem.count) == ("spend.csv", "channel", 3)  # blank: not this problem
+    assert example_lines(problem) == [3, 4, 6]
+    assert problem.message == ("3 rows name a channel no subscriber came from (Social, tv); subscribers' channels "
+                               "are: search, social (did you mean 'Social' -> 'social'?)")
+
+
+def test_the_public_names_are_the_ones_the_modules_define():
+    import clvlib.data as data
+    from clvlib.data import errors, loaders, sources
+
+    homes = {**{n: errors for n in ("Problem", "DataValidationError", "DataNoteWarning", "rows_phrase")},
+             **{n: loaders for n in ("Truth", "load_dataset", "load_table", "load_truth", "load_orders")},
+             **{n: sources for n in ("Dataset", "TableSource", "resolve_path", "PROJECT_ROOT", "DATA_DIR")}}
+    for name, module in homes.items():
+        assert getattr(data, name) is getattr(module, name), name
+    assert all(hasattr(data, name) for name in data.__all__)

@@ -1,12 +1,11 @@
-"""clvlib.analysis.kpis: period KPIs, their change, and the sentences built from them."""
+"""clvlib.analysis.kpis, kpi_text and kpi_models: period KPIs, their change, the words and the model figures."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from clvlib.analysis import kpis
-from clvlib.data import load_dataset
+from clvlib.analysis import kpi_models, kpi_text, kpis
 
 
 @pytest.fixture
@@ -39,9 +38,9 @@ def test_change_table_and_undefined_values():
                                 {"active_subscribers": 100, "churn_rate": 0.07, "blended_cac": 50.0})
     assert changes.at["active_subscribers", "change"] == 10
     assert changes.at["active_subscribers", "relative_change"] == pytest.approx(0.1)
-    assert kpis.format_change(changes.loc["churn_rate"]) == "-2.0 pts"
+    assert kpi_text.format_change(changes.loc["churn_rate"]) == "-2.0 pts"
     assert changes.at["blended_cac", "change"] is None
-    html = kpis.kpi_table_html(changes)
+    html = kpi_text.kpi_table_html(changes)
     assert 'data-kpi="blended_cac" data-value=""' in html and 'data-value="110"' in html
     assert "nan" not in html.lower() and "inf" not in html.lower()
 
@@ -49,19 +48,19 @@ def test_change_table_and_undefined_values():
 def test_narrative_follows_the_numbers():
     up = kpis.change_table({"active_subscribers": 110, "mrr": 2000.0, "churn_rate": 0.05},
                            {"active_subscribers": 100, "mrr": 1800.0, "churn_rate": 0.07})
-    text = " ".join(kpis.narrative(up, "2025-12-31", "2025-11-30"))
+    text = " ".join(kpi_text.narrative(up, "2025-12-31", "2025-11-30"))
     assert "110 active subscribers, up 10.0%" in text and "down 2.0 points" in text and "(better)" in text
     down = kpis.change_table({"active_subscribers": 90, "mrr": 1700.0, "churn_rate": 0.09},
                              {"active_subscribers": 100, "mrr": 1800.0, "churn_rate": 0.07})
-    text = " ".join(kpis.narrative(down, "2025-12-31", "2025-11-30"))
+    text = " ".join(kpi_text.narrative(down, "2025-12-31", "2025-11-30"))
     assert "down 10.0%" in text and "(worse)" in text
     channels = pd.DataFrame({"cac": [35.0, 70.0], "ltv_cac": [1.5, 4.0]}, index=["affiliate", "referral"])
-    text = " ".join(kpis.narrative(up, "2025-12-31", "2025-11-30", channels=channels))
+    text = " ".join(kpi_text.narrative(up, "2025-12-31", "2025-11-30", channels=channels))
     assert "Referral customers return the most" in text and "affiliate ($35.00 per customer)" in text
 
 
-def test_as_of_view_forgets_the_future():
-    ds = load_dataset()
+def test_as_of_view_forgets_the_future(dataset):
+    ds = dataset
     view = kpis.as_of_view(ds, "2025-06-30")
     day = pd.Timestamp("2025-06-30")
     assert view.analysis_date == day
@@ -75,17 +74,17 @@ def test_as_of_view_forgets_the_future():
         kpis.as_of_view(ds, "2026-01-31")
 
 
-def test_history_ends_on_the_as_of_date_and_matches_period_kpis():
-    ds = load_dataset()
+def test_history_ends_on_the_as_of_date_and_matches_period_kpis(dataset):
+    ds = dataset
     history = kpis.kpi_history(ds, "2025-12-31", n_periods=3)
     assert list(history.index) == [pd.Timestamp(d) for d in ("2025-10-31", "2025-11-30", "2025-12-31")]
     last = kpis.period_kpis(ds, *kpis.period_bounds("2025-12-31"))
     assert history.iloc[-1].to_dict() == pytest.approx(last)
 
 
-def test_model_kpis_on_the_embedded_data_rank_channels_and_split_the_shop_into_stages():
-    view = kpis.as_of_view(load_dataset())
-    figures, channels, mix = kpis.model_kpis(
+def test_model_kpis_on_the_embedded_data_rank_channels_and_split_the_shop_into_stages(dataset):
+    view = kpis.as_of_view(dataset)
+    figures, channels, mix = kpi_models.model_kpis(
         view, gross_margin_rate=0.4, discount_rate_annual=0.1, horizon_months=36, clv_model="weibull",
         cac_window_months=12,
     )
@@ -96,3 +95,46 @@ def test_model_kpis_on_the_embedded_data_rank_channels_and_split_the_shop_into_s
     assert channels["ltv_to_cac"].astype(float).idxmax() == "referral"
     assert abs(mix.sum() - 1) < 1e-9 and figures["shop_active_share"] == mix["active"]
     assert figures["shop_value_12m"] > 0
+
+
+def test_period_bounds_equal_pandas_month_offsets_around_every_month_end_of_a_leap_year():
+    """Calendar-month steps from the as-of date, clipped to month ends, as pd.DateOffset does them."""
+    days = pd.date_range("2024-01-01", "2025-01-01")
+    for day in days[(days.day >= 28) | (days.day == 1)]:  # where clipping to a month end can matter
+        for period_months, back in ((1, 0), (1, 1), (3, 1)):
+            expected = (day - pd.DateOffset(months=(back + 1) * period_months),
+                        day - pd.DateOffset(months=back * period_months))
+            assert kpis.period_bounds(day, period_months, back) == expected, (day, period_months, back)
+
+
+def test_spend_counts_the_months_that_start_inside_the_period():
+    spend = pd.DataFrame({"month": pd.PeriodIndex(["2025-10", "2025-11", "2025-12", "2026-01"], freq="M"),
+                          "spend": [1.0, 10.0, 100.0, 1000.0]})
+    # (2025-10-31, 2025-12-31]: November and December start inside; October started before.
+    assert kpis.spend_in_period(spend, "2025-10-31", "2025-12-31") == 110.0
+    # (2025-11-15, 2025-12-15]: only December 1 falls inside.
+    assert kpis.spend_in_period(spend, "2025-11-15", "2025-12-15") == 100.0
+
+
+def test_kpi_table_colours_a_change_by_whether_up_is_good_news():
+    changes = kpis.change_table(
+        {"active_subscribers": 110, "churn_rate": 0.09, "marketing_spend": 900.0, "mrr": 2000.0},
+        {"active_subscribers": 100, "churn_rate": 0.07, "marketing_spend": 800.0, "mrr": 2000.0},
+    )
+    rows = {name: row for name, row in zip(changes.index, kpi_text.kpi_table_html(changes).split("<tr id=")[1:],
+                                           strict=True)}
+    assert '<td class="good">&#9650; +10.0%</td>' in rows["active_subscribers"]  # more subscribers: good
+    assert '<td class="bad">&#9650; +2.0 pts</td>' in rows["churn_rate"]  # more churn: bad
+    assert '<td class="">&#9650; +12.5%</td>' in rows["marketing_spend"]  # spend: neither
+    assert '<td class=""> +0.00%</td>' in rows["mrr"]  # unchanged: no arrow, no colour, two decimals
+
+
+def test_narrative_names_the_channels_below_the_rule_of_thumb():
+    changes = kpis.change_table({"active_subscribers": 100}, {"active_subscribers": 100})
+    channels = pd.DataFrame({"cac": [35.0, 70.0, 50.0], "ltv_cac": [1.5, 4.0, 2.9]},
+                            index=["affiliate", "referral", "search"])
+    text = " ".join(kpi_text.narrative(changes, "2025-12-31", "2025-11-30", channels=channels))
+    assert "unchanged since 30 Nov 2025" in text
+    assert "Below the 3:1 rule of thumb: search, affiliate." in text
+    text = " ".join(kpi_text.narrative(changes, "2025-12-31", "2025-11-30", channels=channels.assign(ltv_cac=[1.0, 2.0, 2.5])))
+    assert "No channel reaches the 3:1 rule of thumb." in text

@@ -7,6 +7,8 @@ rejects such files before running; this test keeps the shipped ones valid.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,20 @@ def test_unknown_names_get_the_closest_declared_name():
     declared = {"01_x": {"discount_rate_annual": None, "gross_margin_rate": None}}
     with pytest.raises(report.ReportInputError, match="did you mean 'gross_margin_rate'"):
         report.check_params({"gross_margin": 0.4}, declared)
+
+
+def test_the_command_named_in_the_default_file_writes_it_and_bad_params_exit_2(tmp_path):
+    """`python -m clvlib.course.runner` (what `make report` runs) works as a command, exit codes included."""
+    if not COURSE:
+        pytest.skip("no notebooks yet")
+    shipped = (ROOT / "params" / "default.yml").read_text(encoding="utf-8")
+    command = "python -m clvlib.course.runner --write-defaults params/default.yml"
+    assert command in shipped
+    written = tmp_path / "default.yml"
+    done = subprocess.run([sys.executable, "-m", "clvlib.course.runner", "--write-defaults", str(written)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert written.read_text(encoding="utf-8") == shipped
+    done = subprocess.run([sys.executable, "-m", "clvlib.course.runner", "--params", str(tmp_path / "nope.yml")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "nope.yml does not exist" in done.stderr

@@ -11,7 +11,8 @@ from clvlib.analysis import cohorts
 from clvlib.core.units import UnitMismatchError, convert_rate
 from clvlib.data import load_dataset
 from clvlib.data.simulate import TRUE_WORLD, simulate_sbg_cohort
-from clvlib.models.contractual import sbg
+from clvlib.models.base import NotFittedError
+from clvlib.models.contractual import ConstantChurn, sbg
 
 # Fader & Hardie (2007), Table 1: customers surviving out of 1000, years 0-12.
 REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173]
@@ -149,12 +150,14 @@ def test_degenerate_input_raises_a_clear_error(survivors, match):
     with pytest.raises(ValueError, match=match):
         sbg.ShiftedBetaGeometric().fit(survivors)
     with pytest.raises(ValueError, match=match):
-        sbg.ConstantChurn().fit(survivors)
+        ConstantChurn().fit(survivors)
 
 
 def test_unfitted_model_and_bad_arguments():
-    with pytest.raises(ValueError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         sbg.ShiftedBetaGeometric().survival(3)
+    with pytest.raises(NotFittedError, match=r"ConstantChurn\(\.\.\.\)\.fit\(survivors\)"):
+        ConstantChurn().discounted_expected_lifetime(0.1)
     model = _fit(REGULAR[:8])
     with pytest.raises(ValueError, match="0 or more"):
         model.discounted_expected_lifetime(-0.1)
@@ -230,8 +233,9 @@ def test_sbg_recovers_true_mean_churn_on_embedded_referral_group(referral):
     """
     group, analysis_date = referral
     truth = TRUE_WORLD.channels["referral"]
-    true_model = sbg.ShiftedBetaGeometric()
-    true_model.alpha_, true_model.beta_ = truth.churn_alpha, truth.churn_beta
+    true_model = sbg.ShiftedBetaGeometric.from_params(
+        {"alpha": truth.churn_alpha, "beta": truth.churn_beta}, time_unit="month"
+    )
     true_mean = truth.churn_alpha / (truth.churn_alpha + truth.churn_beta)
 
     counts = cohorts.lifetime_counts(group, analysis_date, max_months=18)
@@ -263,7 +267,7 @@ def test_fit_lifetime_counts_equals_fit_on_a_single_cohort():
 
 
 def test_constant_churn_value_matches_brute_force():
-    model = sbg.ConstantChurn("year").fit(REGULAR[:8])
+    model = ConstantChurn("year").fit(REGULAR[:8])
     d, c = 0.1, model.churn_
     t = np.arange(0, 3000)
     assert model.discounted_expected_lifetime(d) == pytest.approx(np.sum((1 - c) ** t * (1 + d) ** -t))
@@ -272,3 +276,48 @@ def test_constant_churn_value_matches_brute_force():
     brute = np.sum((1 - c) ** (tt - n + 1) * (1 + d) ** -(tt - n))
     assert model.discounted_expected_residual_lifetime(d, n - 1) == pytest.approx(brute)
     assert model.discounted_expected_residual_lifetime(d, 10) == pytest.approx(brute)
+
+
+def test_constant_churn_standard_error_is_the_binomial_one():
+    """Churn = churns / renewal decisions; the Hessian of the LL gives sqrt(c (1 - c) / decisions).
+
+    Regular segment, years 0-7: 759 churns in 3358 renewal decisions (hand count below).
+    """
+    survivors = np.array(REGULAR[:8], dtype=float)
+    churns = survivors[0] - survivors[-1]
+    decisions = survivors[1:].sum() + churns  # every survivor of a renewal decided, plus every leaver
+    assert (churns, decisions) == (759, 3358)
+    model = ConstantChurn("year").fit(REGULAR[:8])
+    c = churns / decisions
+    table = model.summary
+    assert table.loc["churn", "estimate"] == pytest.approx(c, rel=1e-12)
+    assert table.loc["churn", "std_error"] == pytest.approx(np.sqrt(c * (1 - c) / decisions), rel=1e-6)
+    assert model.log_likelihood_ == pytest.approx(churns * np.log(c) + (decisions - churns) * np.log(1 - c))
+
+
+def test_published_estimates_through_from_params_match_the_fit():
+    """Fader & Hardie (2007) Appendix B: alpha = 0.704, beta = 1.182 (Regular). A model built from
+    the published numbers projects the survivors of the fitted one to within rounding."""
+    paper = sbg.FADER_HARDIE_2007_ESTIMATES["regular"]
+    published = sbg.ShiftedBetaGeometric.from_params(
+        {"alpha": paper["alpha"], "beta": paper["beta"]}, time_unit="year"
+    )
+    fitted = _fit(REGULAR[:8])
+    t = np.arange(13)
+    np.testing.assert_allclose(published.survival(t), fitted.survival(t), atol=2e-4)
+    assert np.isnan(published.summary["std_error"]).all()
+    assert published.constant_churn_ is None
+    with pytest.raises(ValueError, match="cohort_size"):
+        published.project(12)
+    assert published.project(12, cohort_size=1000)["expected_active"].iloc[0] == 1000
+    assert sbg.sbg_log_likelihood(paper["alpha"], paper["beta"], *_counts(REGULAR[:8])) == pytest.approx(
+        paper["log_likelihood"], abs=0.01
+    )
+
+
+def _counts(survivors):
+    values = np.asarray(survivors, dtype=float)
+    churned = np.concatenate([[0.0], values[:-1] - values[1:]])
+    censored = np.zeros_like(values)
+    censored[-1] = values[-1]
+    return churned, censored

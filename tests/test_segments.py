@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clvlib.analysis import segments as sg
+from clvlib.analysis import value_drivers
 
 ANALYSIS_DATE = "2025-03-31"
 
@@ -256,7 +257,7 @@ def test_segment_profiles_hand_example():
 def test_early_behaviour_hand_example():
     orders = _orders([("a", "2025-01-01", 10.0), ("a", "2025-01-31", 20.0), ("a", "2025-03-02", 5.0),
                       ("b", "2025-02-01", 7.0)]).assign(channel=["web", "web", "web", "tv"])
-    early = sg.early_behaviour(orders, window_days=56)
+    early = value_drivers.early_behaviour(orders, window_days=56)
     assert early.loc["a"].to_dict() == {"first_order_value": 10.0, "orders_in_window": 2, "spend_in_window": 30.0,
                                         "channel": "web"}
     assert early.at["b", "orders_in_window"] == 1
@@ -272,7 +273,7 @@ def _synthetic_customers(n=3000, seed=1):
 
 def test_high_value_logit_recovers_a_known_effect():
     features, high = _synthetic_customers()
-    model = sg.high_value_logit(features, high, ["x", "channel"])
+    model = value_drivers.high_value_logit(features, high, ["x", "channel"])
     x_row = model.odds_ratios.loc["x"]
     assert x_row["ci_lower"] < np.e < x_row["ci_upper"] and x_row["p_value"] < 1e-6
     # Channel had no effect in the simulation: its intervals straddle 1.
@@ -284,26 +285,25 @@ def test_high_value_logit_recovers_a_known_effect():
 def test_high_value_logit_bad_input():
     features, high = _synthetic_customers(n=400)
     with pytest.raises(ValueError, match="predicts the outcome perfectly"):
-        sg.high_value_logit(features, features["x"] > 0, ["x"])
+        value_drivers.high_value_logit(features, features["x"] > 0, ["x"])
     with pytest.raises(ValueError, match="same group"):
-        sg.high_value_logit(features, pd.Series(True, index=features.index), ["x"])
+        value_drivers.high_value_logit(features, pd.Series(True, index=features.index), ["x"])
     with pytest.raises(ValueError, match="same value for everyone"):
-        sg.high_value_logit(features.assign(k=1.0), high, ["x", "k"])
+        value_drivers.high_value_logit(features.assign(k=1.0), high, ["x", "k"])
     with pytest.raises(ValueError, match="no high_value flag"):
-        sg.high_value_logit(features, high.iloc[:10], ["x"])
+        value_drivers.high_value_logit(features, high.iloc[:10], ["x"])
 
 
 # --------------------------------------------------------------------------- on the embedded data
 
 
 @pytest.fixture(scope="module")
-def embedded_customers():
+def embedded_customers(dataset):
     from clvlib.analysis.predictive_clv import customer_lifetime_value
-    from clvlib.data import load_dataset
     from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
     from clvlib.transactions import summarize_transactions
 
-    ds = load_dataset()
+    ds = dataset
     summary = summarize_transactions(ds.orders, ds.analysis_date, time_unit="week")
     bgnbd = BetaGeoNBD(time_unit="week").fit(summary)
     gg = GammaGamma().fit(summary["frequency"], summary["monetary_value"])

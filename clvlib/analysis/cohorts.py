@@ -31,6 +31,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from clvlib.core.calendar import add_months, whole_months_between
+from clvlib.core.checks import parse_date, require_frame
+from clvlib.core.product_limit import product_limit
+
 REQUIRED = ("customer_id", "signup_date", "cancel_date")
 
 
@@ -43,25 +47,11 @@ def lifetime_spans(subscriptions: pd.DataFrame, analysis_date) -> tuple[pd.Serie
     datetimes or text. One ValueError lists every problem: missing signup dates,
     signups after the analysis date, cancellations before signup, repeated customer_ids.
     Shared by :func:`customer_tenure` (paid months) and
-    :func:`clvlib.models.survival.durations_from_subscriptions` (tenure in months).
+    :func:`clvlib.analysis.lifetimes.durations_from_subscriptions` (tenure in months).
     """
-    if not isinstance(subscriptions, pd.DataFrame):
-        raise ValueError("subscriptions must be a pandas DataFrame (load it with clvlib.data.load_dataset).")
-    missing = [c for c in REQUIRED if c not in subscriptions.columns]
-    if missing:
-        raise ValueError(
-            f"subscriptions is missing column(s) {', '.join(missing)}: there is no {' or '.join(missing)} column "
-            f"among {', '.join(map(str, subscriptions.columns))}. Load it with clvlib.data.load_dataset "
-            "or map your column names in the params file."
-        )
-    if subscriptions.empty:
-        raise ValueError("The subscriptions table is empty (no rows): there are no customers to analyse.")
-    try:
-        analysis = pd.Timestamp(analysis_date).normalize()
-    except (TypeError, ValueError):
-        raise ValueError(f"analysis_date {analysis_date!r} is not a date.") from None
-    if pd.isna(analysis):
-        raise ValueError("analysis_date is missing: give the date the data were extracted.")
+    require_frame(subscriptions, "subscriptions", REQUIRED,
+                  hint="Load it with clvlib.data.load_dataset or map your column names in the params file.")
+    analysis = parse_date(analysis_date, "analysis_date")
     signup = pd.to_datetime(subscriptions["signup_date"], errors="coerce")
     cancel = pd.to_datetime(subscriptions["cancel_date"], errors="coerce")
     if signup.isna().all():
@@ -82,31 +72,6 @@ def lifetime_spans(subscriptions: pd.DataFrame, analysis_date) -> tuple[pd.Serie
         raise ValueError("Cannot use the subscriptions table: " + "; ".join(problems) + ".")
     churned = cancel.notna() & (cancel <= analysis)
     return signup, cancel.where(churned, analysis), churned, analysis
-
-
-def add_months(dates: pd.Series, months) -> pd.Series:
-    """Each date plus a whole number of months, clipped to the month's last day (Jan 31 + 1 = Feb 28)."""
-    dates = pd.to_datetime(pd.Series(dates)).dt.normalize()
-    months = np.broadcast_to(np.asarray(months, dtype=int), dates.shape)
-    total = dates.dt.year.to_numpy() * 12 + (dates.dt.month.to_numpy() - 1) + months
-    year, month = total // 12, total % 12 + 1
-    first = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": 1}))
-    day = np.minimum(dates.dt.day.to_numpy(), first.dt.days_in_month.to_numpy())
-    return pd.Series(first.to_numpy() + pd.to_timedelta(day - 1, unit="D").to_numpy(), index=dates.index)
-
-
-def whole_months_between(start: pd.Series, end) -> pd.Series:
-    """The number of monthly anniversaries of ``start`` on or before ``end`` (0 if none)."""
-    start = pd.to_datetime(pd.Series(start)).dt.normalize()
-    if np.ndim(end) == 0:
-        end = pd.Series(pd.Timestamp(end), index=start.index)
-    else:  # align by position, whatever the index
-        end = pd.Series(pd.to_datetime(np.asarray(end)), index=start.index)
-    end = end.dt.normalize()
-    guess = (end.dt.year - start.dt.year) * 12 + (end.dt.month - start.dt.month)
-    guess = guess.clip(lower=0)
-    too_far = add_months(start, guess.to_numpy()) > end
-    return (guess - too_far.astype(int)).clip(lower=0).astype(int)
 
 
 def customer_tenure(subscriptions: pd.DataFrame, analysis_date) -> pd.DataFrame:
@@ -144,7 +109,7 @@ def retention_matrix(subscriptions: pd.DataFrame, analysis_date, max_months: int
     :func:`retention_table` for the wide version a heatmap needs.
     """
     tenure = customer_tenure(subscriptions, analysis_date)
-    when = pd.Timestamp(analysis_date)
+    when = parse_date(analysis_date, "analysis_date")
     groups = tenure.groupby("cohort", sort=True)
     # The last month every member has reached = the anniversaries of the cohort's latest signup.
     last_signup = groups["signup_date"].max()
@@ -206,24 +171,17 @@ def churn_by_tenure(
 
 
 def _life_table(paid: np.ndarray, churned: np.ndarray, min_at_risk: int) -> pd.DataFrame:
-    k_max = int(paid.max())
-    ks = np.arange(1, k_max + 1)
-    # Churned customers are at risk at k <= T; active ones only where their k-th anniversary
-    # has happened, i.e. k <= paid_months - 1.
-    at_risk = np.array(
-        [np.sum(churned & (paid >= k)) + np.sum(~churned & (paid >= k + 1)) for k in ks], dtype=int
-    )
-    left = np.array([np.sum(churned & (paid == k)) for k in ks], dtype=int)
-    keep = at_risk >= max(int(min_at_risk), 1)
-    ks, at_risk, left = ks[keep], at_risk[keep], left[keep]
-    rate = left / at_risk
+    """The product-limit table at months 1 .. longest: churned customers leave at paid_months;
+    active ones are censored at their last observed anniversary, paid_months - 1."""
+    fit = product_limit(np.where(churned, paid, paid - 1), churned, times=np.arange(1, int(paid.max()) + 1))
+    keep = fit.at_risk >= max(int(min_at_risk), 1)  # at_risk never grows, so this keeps a prefix
     return pd.DataFrame(
         {
-            "months_since_signup": ks,
-            "at_risk": at_risk,
-            "churned": left,
-            "churn_rate": rate,
-            "survival": np.cumprod(1.0 - rate),
+            "months_since_signup": fit.times[keep].astype(int),
+            "at_risk": fit.at_risk[keep],
+            "churned": fit.deaths[keep],
+            "churn_rate": fit.hazard[keep],
+            "survival": fit.survival[keep],
         }
     )
 

@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from clvlib.core.discounting import check_discount_rate, discount_factors
 from clvlib.core.units import TimeUnit, convert_rate
 
 # ----------------------------------------------------------------------------- checks
@@ -52,13 +53,6 @@ def _retention(value, name: str = "retention_rate") -> np.ndarray | float:
             f"{name} must be at least 0 and below 1 (0.8 = 80% of customers stay each period); got {value!r}. "
             "A retention rate of 1 means customers never leave and the value is infinite."
         )
-    return arr if arr.ndim else float(arr)
-
-
-def _discount(value, name: str = "discount_rate") -> np.ndarray | float:
-    arr = np.asarray(value, dtype=float)
-    if not np.all(np.isfinite(arr)) or np.any(arr <= -1):
-        raise ValueError(f"{name} must be above -1 (0.10 = 10% per period); got {value!r}.")
     return arr if arr.ndim else float(arr)
 
 
@@ -124,21 +118,6 @@ def profit_times_retention_clv(annual_profit, retention_time_years):
 # ----------------------------------------------------------------------------- discounting
 
 
-def discount_factors(n_periods: int, discount_rate: float, first_payment_now: bool = True) -> np.ndarray:
-    """1 / (1 + d)^t for the n_periods payment times.
-
-    ``first_payment_now=True``: payments at t = 0, 1, ..., n - 1 (the first is not
-    discounted, as with a subscription paid at signup). ``False``: at t = 1, ..., n
-    (every payment at the end of its period, the finance-textbook convention).
-    """
-    if int(n_periods) != n_periods or n_periods < 0:
-        raise ValueError(f"n_periods must be a whole number 0 or more; got {n_periods!r}.")
-    d = _discount(discount_rate)
-    start = 0 if first_payment_now else 1
-    t = np.arange(start, start + int(n_periods), dtype=float)
-    return (1.0 + d) ** -t
-
-
 def present_value(
     cash_flows: Sequence[float] | np.ndarray | pd.Series,
     discount_rate_annual: float,
@@ -160,7 +139,7 @@ def present_value(
     flows = np.asarray(cash_flows, dtype=float).ravel()
     if not np.all(np.isfinite(flows)):
         raise ValueError("cash_flows must be numbers (no missing values).")
-    d_annual = _discount(discount_rate_annual, "discount_rate_annual")
+    d_annual = check_discount_rate(discount_rate_annual, "discount_rate_annual")
     d = convert_rate(d_annual, TimeUnit.YEAR, TimeUnit.parse(period))
     return float(np.sum(flows * discount_factors(flows.size, d, first_payment_now)))
 
@@ -189,7 +168,7 @@ def retention_clv(margin_per_period, retention_rate, discount_rate, include_firs
     """
     m = _nonnegative("margin_per_period", margin_per_period)
     r = _retention(retention_rate)
-    d = _discount(discount_rate)
+    d = check_discount_rate(discount_rate)
     denom = 1.0 + np.asarray(d) - np.asarray(r)
     if np.any(denom <= 0):
         raise ValueError("The discount rate is so negative that the sum never converges (need r < 1 + d).")
@@ -209,7 +188,7 @@ def retention_clv_truncated(
     """
     m = _nonnegative("margin_per_period", margin_per_period)
     r = _retention(retention_rate)
-    d = _discount(discount_rate)
+    d = check_discount_rate(discount_rate)
     if int(n_periods) != n_periods or n_periods < 1:
         raise ValueError(f"n_periods must be a whole number 1 or more; got {n_periods!r}.")
     start = 0 if include_first_payment else 1
@@ -242,7 +221,7 @@ def payback_periods(
     cac = _nonnegative("acquisition_cost", acquisition_cost)
     m = _nonnegative("margin_per_period", margin_per_period)
     r = 1.0 if retention_rate is None else _retention(retention_rate)
-    d = _discount(discount_rate)
+    d = check_discount_rate(discount_rate)
     if cac == 0:
         return 0.0
     if m == 0:

@@ -1,9 +1,11 @@
-"""Business KPIs for one reporting period, their change, and the sentences that say so.
+"""Business KPIs for one reporting period, their history and change, and the dataset as of a day.
 
 The executive report (notebook 07) shows where the business stands on an as-of date
 and what changed since the previous period. Only simple counts and sums are computed
-here; the model-based figures (CLV, CAC, shop value, lifecycle stages) come from their
-own modules, gathered by :func:`model_kpis`.
+here, and the dataset is cut at a day (:func:`as_of_view`); the model-based figures (CLV,
+CAC, shop value, lifecycle stages) are gathered by
+:func:`clvlib.analysis.kpi_models.model_kpis`, and the words and HTML that present them
+live in :mod:`clvlib.analysis.kpi_text`.
 
 Definitions (a period is ``period_months`` long and ends on the as-of date, both ends
 at midnight, start excluded: ``(start, end]``):
@@ -33,11 +35,13 @@ Example
 
 from __future__ import annotations
 
-import html
-import math
+import dataclasses
 from collections.abc import Iterable
 
 import pandas as pd
+
+from clvlib.core.calendar import add_months, month_start
+from clvlib.core.checks import parse_date
 
 # name -> (label for people, kind, True when a rise is good news / False when bad / None neutral)
 KPI_INFO: dict[str, tuple[str, str, bool | None]] = {
@@ -51,7 +55,7 @@ KPI_INFO: dict[str, tuple[str, str, bool | None]] = {
     "shop_buyers": ("Web-shop buyers", "count", True),
     "marketing_spend": ("Marketing spend", "money", None),
     "blended_cac": ("Cost per new subscriber (blended CAC)", "money", False),
-    # Model-based KPIs: computed by the report from clvlib.models.survival / btyd / segments.
+    # Model-based KPIs: computed by clvlib.analysis.kpi_models.model_kpis.
     "clv_new_subscriber": ("Lifetime value of a new subscriber (discounted margin)", "money", True),
     "shop_value_12m": ("Expected web-shop margin, next 12 months", "money", True),
     "shop_active_share": ("Shop customers in the 'active' stage", "share", True),
@@ -59,13 +63,7 @@ KPI_INFO: dict[str, tuple[str, str, bool | None]] = {
 
 
 def _day(value) -> pd.Timestamp:
-    try:
-        day = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2025-12-31.") from None
-    if pd.isna(day):
-        raise ValueError("The as-of date is missing: give a date such as 2025-12-31.")
-    return day.normalize()
+    return parse_date(value, what="The as-of date")
 
 
 def period_bounds(as_of, period_months: int = 1, periods_back: int = 0) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -82,8 +80,7 @@ def period_bounds(as_of, period_months: int = 1, periods_back: int = 0) -> tuple
     if not isinstance(periods_back, int) or periods_back < 0:
         raise ValueError(f"periods_back must be 0 or more (got {periods_back!r}).")
     as_of = _day(as_of)
-    end = as_of - pd.DateOffset(months=periods_back * period_months)
-    start = as_of - pd.DateOffset(months=(periods_back + 1) * period_months)
+    start, end = add_months(pd.Series([as_of, as_of]), [-(periods_back + 1) * period_months, -periods_back * period_months])
     return start, end
 
 
@@ -141,8 +138,7 @@ def spend_in_period(marketing_spend: pd.DataFrame, start, end) -> float:
     """Spend of the calendar months whose first day falls in ``(start, end]``."""
     _need(marketing_spend, "marketing_spend", ("month", "spend"))
     start, end = _day(start), _day(end)
-    month = marketing_spend["month"]
-    first_day = month.dt.start_time if isinstance(month.dtype, pd.PeriodDtype) else pd.to_datetime(month)
+    first_day = month_start(marketing_spend["month"])
     within = (first_day > start) & (first_day <= end)
     return float(marketing_spend.loc[within, "spend"].sum())
 
@@ -190,177 +186,6 @@ def change_table(current: dict, previous: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, dtype=object).set_index("kpi")  # object: ints stay ints, None stays None
 
 
-# --------------------------------------------------------------------------- words
-
-
-def format_value(value, kind: str) -> str:
-    """A KPI value as people read it: 1,234 / $1,234 / 4.2%; 'n/a' when undefined."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if kind == "money":
-        return f"${value:,.0f}" if abs(value) >= 100 else f"${value:,.2f}"
-    if kind == "share":
-        return f"{value:.1%}"
-    if kind == "ratio":
-        return f"{value:.1f}:1"
-    return f"{value:,.0f}"
-
-
-def format_change(row) -> str:
-    """'+3.2%' (relative), '-0.4 pts' for shares, 'n/a' when undefined."""
-    if row["change"] is None or pd.isna(row["change"]):
-        return "n/a"
-    if row["kind"] == "share":
-        return f"{row['change'] * 100:+.1f} pts"
-    if row["relative_change"] is None or pd.isna(row["relative_change"]):
-        return f"{row['change']:+,.0f}"
-    relative = row["relative_change"]
-    return f"{relative:+.2%}" if abs(relative) < 0.001 else f"{relative:+.1%}"
-
-
-def _direction(change, threshold: float = 1e-12) -> str:
-    if change is None or pd.isna(change) or abs(change) <= threshold:
-        return "unchanged"
-    return "up" if change > 0 else "down"
-
-
-def _date(day) -> str:
-    day = pd.Timestamp(day)
-    return f"{day.day} {day.strftime('%b %Y')}"
-
-
-def narrative(
-    changes: pd.DataFrame,
-    as_of,
-    previous_end,
-    channels: pd.DataFrame | None = None,
-    segment_mix: pd.DataFrame | None = None,
-) -> list[str]:
-    """Plain-English sentences built only from the numbers given.
-
-    ``changes`` is :func:`change_table`'s output; ``channels`` (optional) has one row per
-    acquisition channel with ``clv``, ``cac`` and ``ltv_cac``; ``segment_mix`` (optional)
-    has one row per segment with ``share`` and ``previous_share``.
-    """
-    def val(name, col="current"):
-        return changes.at[name, col] if name in changes.index else None
-
-    def fmt(name, col="current"):
-        return format_value(val(name, col), changes.at[name, "kind"])
-
-    sentences = []
-    since = _date(previous_end)
-    if "active_subscribers" in changes.index:
-        ch = val("active_subscribers", "change")
-        word = _direction(ch)
-        tail = f" since {since}" if word == "unchanged" else f" ({ch:+,.0f}) since {since}"
-        pct = f" {abs(val('active_subscribers', 'relative_change')):.1%}" if word != "unchanged" and val(
-            "active_subscribers", "relative_change") is not None else ""
-        text = f"On {_date(as_of)} there were {fmt('active_subscribers')} active subscribers, {word}{pct}{tail}"
-        if "mrr" in changes.index:
-            text += f"; they bring {fmt('mrr')} of recurring revenue a month ({format_change(changes.loc['mrr'])})"
-        sentences.append(text + ".")
-    if "churn_rate" in changes.index and val("churn_rate") is not None:
-        ch = val("churn_rate", "change")
-        word = _direction(ch)
-        if word == "unchanged" or ch is None:
-            detail = "the same as the period before" if word == "unchanged" and ch is not None else "with nothing to compare"
-        else:
-            better = "better" if ch < 0 else "worse"
-            detail = f"{word} {abs(ch) * 100:.1f} points from {fmt('churn_rate', 'previous')} ({better})"
-        text = f"{fmt('churn_rate')} of the subscribers active at the start of the period cancelled, {detail}"
-        if {"new_subscribers", "cancellations"} <= set(changes.index):
-            text += f"; {fmt('new_subscribers')} new subscribers joined and {fmt('cancellations')} left"
-        sentences.append(text + ".")
-    if {"shop_revenue", "shop_orders", "shop_buyers"} <= set(changes.index):
-        word = _direction(val("shop_revenue", "change"))
-        sentences.append(
-            f"The web shop took {fmt('shop_revenue')} from {fmt('shop_orders')} orders by {fmt('shop_buyers')} buyers, "
-            f"{word} {format_change(changes.loc['shop_revenue']).lstrip('+-') if word != 'unchanged' else ''}".rstrip()
-            + " on the period before."
-        )
-    if {"blended_cac", "marketing_spend"} <= set(changes.index) and val("blended_cac") is not None:
-        sentences.append(
-            f"Marketing spent {fmt('marketing_spend')}, {fmt('blended_cac')} per new subscriber across all channels."
-        )
-    if channels is not None and len(channels) and {"ltv_cac", "cac"} <= set(channels.columns):
-        ranked = channels.dropna(subset=["ltv_cac"]).sort_values("ltv_cac", ascending=False)
-        if len(ranked) >= 2:
-            best, worst = ranked.index[0], ranked.index[-1]
-            cheapest = channels.dropna(subset=["cac"])["cac"].idxmin()
-            text = (
-                f"{str(best).capitalize()} customers return the most per acquisition dollar "
-                f"(LTV:CAC {format_value(ranked.at[best, 'ltv_cac'], 'ratio')}); {worst} the least "
-                f"({format_value(ranked.at[worst, 'ltv_cac'], 'ratio')})."
-            )
-            if cheapest != best:
-                text += (
-                    f" The cheapest channel to acquire through, {cheapest} "
-                    f"({format_value(channels.at[cheapest, 'cac'], 'money')} per customer), is not the most valuable."
-                )
-            below = [str(c) for c in ranked.index if ranked.at[c, "ltv_cac"] < 3]
-            if len(below) == len(ranked):
-                text += " No channel reaches the 3:1 rule of thumb."
-            elif below:
-                text += f" Below the 3:1 rule of thumb: {', '.join(below)}."
-            sentences.append(text)
-    if segment_mix is not None and len(segment_mix) and "share" in segment_mix.columns:
-        top = segment_mix["share"].idxmax()
-        text = f"The largest group of shop customers is '{top}' ({segment_mix.at[top, 'share']:.0%})"
-        if "previous_share" in segment_mix.columns:
-            moves = (segment_mix["share"] - segment_mix["previous_share"]).dropna()
-            if len(moves) and moves.abs().max() >= 0.005:
-                mover = moves.abs().idxmax()
-                text += (
-                    f"; the biggest shift is '{mover}', {_direction(moves[mover])} "
-                    f"{abs(moves[mover]) * 100:.1f} points to {segment_mix.at[mover, 'share']:.0%}"
-                )
-        sentences.append(text + ".")
-    return sentences
-
-
-def kpi_table_html(changes: pd.DataFrame, current_label: str = "this period", previous_label: str = "previous") -> str:
-    """The KPI table as HTML for the report, with machine-readable values.
-
-    Each row is ``<tr id="kpi-NAME" data-kpi="NAME" data-value="..." data-previous="...">``
-    holding the exact number (``repr`` precision; empty when undefined) so tests and
-    scripts can read the report without parsing formatted text.
-    """
-    esc = html.escape
-
-    def raw(value) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return ""
-        return repr(int(value)) if isinstance(value, int) else repr(float(value))
-
-    rows = []
-    for name, row in changes.iterrows():
-        direction = _direction(row["change"])
-        tone = ""
-        if row["good_when_up"] is not None and direction != "unchanged":
-            tone = "good" if (direction == "up") == bool(row["good_when_up"]) else "bad"
-        arrow = {"up": "&#9650;", "down": "&#9660;"}.get(direction, "")
-        rows.append(
-            f'<tr id="kpi-{esc(name)}" data-kpi="{esc(name)}" data-value="{raw(row["current"])}" '
-            f'data-previous="{raw(row["previous"])}">'
-            f"<td>{esc(row['label'])}</td>"
-            f'<td class="value">{esc(format_value(row["current"], row["kind"]))}</td>'
-            f"<td>{esc(format_value(row['previous'], row['kind']))}</td>"
-            f'<td class="{tone}">{arrow} {esc(format_change(row))}</td></tr>'
-        )
-    style = (
-        "<style>table.kpi-table{border-collapse:collapse;font-size:1.05em}"
-        ".kpi-table td,.kpi-table th{padding:4px 12px;border-bottom:1px solid #ddd;text-align:right}"
-        ".kpi-table td:first-child,.kpi-table th:first-child{text-align:left}"
-        ".kpi-table td.value{font-weight:bold}.kpi-table .good{color:#1a7f37}.kpi-table .bad{color:#c62828}</style>"
-    )
-    return (
-        f'{style}<table class="kpi-table" id="kpi-table"><thead><tr><th>KPI</th>'
-        f"<th>{esc(current_label)}</th><th>{esc(previous_label)}</th><th>change</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
 def as_of_view(dataset, as_of=None):
     """The dataset as it looked at the end of ``as_of`` (default: its analysis date).
 
@@ -368,8 +193,6 @@ def as_of_view(dataset, as_of=None):
     after it is blanked (the customer was still active then), so every model fitted on
     the view sees only what was known on that day. Returns a copy; the input is untouched.
     """
-    import dataclasses
-
     analysis = _day(dataset.analysis_date)
     day = analysis if as_of in (None, "") else _day(as_of)
     if day > analysis:
@@ -385,63 +208,7 @@ def as_of_view(dataset, as_of=None):
     subs["cancel_date"] = subs["cancel_date"].where(subs["cancel_date"] <= day)
     orders = dataset.orders[dataset.orders["order_date"] <= day].copy()
     spend = dataset.marketing_spend
-    spend = spend[spend["month"].dt.start_time <= day].copy()
+    spend = spend[month_start(spend["month"]) <= day].copy()
     return dataclasses.replace(dataset, subscriptions=subs.reset_index(drop=True),
                                orders=orders.reset_index(drop=True),
                                marketing_spend=spend.reset_index(drop=True), analysis_date=day)
-
-
-def months_before(as_of, n_months: int) -> list[pd.Period]:
-    """The ``n_months`` calendar months ending with the as-of date's month, oldest first."""
-    last = _day(as_of).to_period("M")
-    return [last - k for k in range(n_months - 1, -1, -1)]
-
-
-
-def model_kpis(
-    view,
-    gross_margin_rate: float,
-    discount_rate_annual: float,
-    horizon_months: int,
-    clv_model: str,
-    cac_window_months: int,
-    shop_horizon_weeks: int = 52,
-):
-    """Model-based figures as of one day: CLV and LTV:CAC by channel, shop value, stage mix.
-
-    ``view`` is a dataset cut at its analysis date (:func:`as_of_view`). Returns
-    ``(figures, channels, stage_mix)``: a dict of KPIs (``clv_new_subscriber``,
-    ``shop_value_12m``, ``shop_active_share``), the per-channel CLV/CAC table from
-    :mod:`clvlib.analysis.acquisition`, and the share of shop customers in each lifecycle stage.
-    """
-    from clvlib.analysis import acquisition, segments
-    from clvlib.analysis.predictive_clv import customer_lifetime_value
-    from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
-    from clvlib.transactions import summarize_transactions
-
-    clv_channels = acquisition.clv_by_channel(
-        view.subscriptions, view.analysis_date, gross_margin_rate, discount_rate_annual, horizon_months, clv_model
-    )
-    cac = acquisition.cac_by_channel(
-        view.marketing_spend, view.subscriptions, months=months_before(view.analysis_date, cac_window_months)
-    )
-    channels = acquisition.combine_clv_and_cac(clv_channels, cac)
-    summary = summarize_transactions(view.orders, view.analysis_date, time_unit="week")
-    bgnbd = BetaGeoNBD(time_unit="week").fit(summary)
-    gamma_gamma = GammaGamma(time_unit="week").fit(summary["frequency"], summary["monetary_value"])
-    shop = customer_lifetime_value(
-        bgnbd, gamma_gamma, summary, horizon=shop_horizon_weeks, horizon_unit="week",
-        margin_rate=gross_margin_rate, discount_rate_annual=discount_rate_annual,
-    )
-    customers = segments.rfm_table(view.orders, view.analysis_date).join(shop[["probability_alive", "clv"]])
-    stages = segments.lifecycle_stages(customers)
-    mix = stages.value_counts(normalize=True).reindex(list(segments.LIFECYCLE_STAGES), fill_value=0.0)
-    figures = {
-        # a new subscriber is a mix of channels: average their values, weighted by subscribers
-        "clv_new_subscriber": float(
-            (clv_channels["clv"] * clv_channels["customers"]).sum() / clv_channels["customers"].sum()
-        ),
-        "shop_value_12m": float(shop["clv"].sum()),
-        "shop_active_share": float(mix["active"]),
-    }
-    return figures, channels, mix

@@ -11,7 +11,7 @@ with d the discount rate per model period converted from ``discount_rate_annual`
 (compound: (1 + annual)^(days per period / 365.25) - 1).
 
 Units are checked, not assumed: the BG/NBD model, the customer summary, the Gamma-Gamma
-model (when it recorded one) and the horizon must all be in the same time unit. A weekly
+model and the horizon must all be in the same time unit. A weekly
 model with a horizon given in months would otherwise forecast 4.35 times too many
 purchase periods; that kind of mix-up overstated CLV 3.7x in a popular library's
 quickstart, so here it raises clvlib.core.units.UnitMismatchError naming both units.
@@ -41,7 +41,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from clvlib.core.discounting import discount_factors_at
 from clvlib.core.units import TimeUnit, check_same_unit, convert_rate
+from clvlib.models.base import check_fitted
 from clvlib.models.noncontractual.bgnbd import BetaGeoNBD
 from clvlib.models.noncontractual.gammagamma import GammaGamma
 
@@ -62,8 +64,8 @@ def customer_lifetime_value(
     ``summary``: probability_alive, expected_purchases (undiscounted, over the horizon),
     expected_order_value and clv (discounted margin, in money).
     """
-    bgnbd._check_fitted()
-    gamma_gamma._check_fitted()
+    check_fitted(bgnbd)
+    check_fitted(gamma_gamma)
     unit = bgnbd.time_unit_
     check_same_unit(unit, horizon_unit, what="horizon")
     summary_unit = summary.attrs.get("time_unit")
@@ -73,8 +75,7 @@ def customer_lifetime_value(
             "build it with clvlib.btyd.summarize_transactions, or set the attribute yourself."
         )
     check_same_unit(unit, summary_unit, what="customer summary")
-    if gamma_gamma.time_unit_ is not None:
-        check_same_unit(unit, gamma_gamma.time_unit_, what="Gamma-Gamma model's data")
+    check_same_unit(unit, gamma_gamma.time_unit_, what="Gamma-Gamma model's data")
     missing = [c for c in ("frequency", "recency", "T", "monetary_value") if c not in summary.columns]
     if missing:
         raise ValueError(
@@ -96,7 +97,7 @@ def customer_lifetime_value(
     codes, uniques = pd.MultiIndex.from_frame(keys).factorize()
     x, t_x, big_t = (uniques.get_level_values(i).to_numpy() for i in range(3))
     cumulative = bgnbd.conditional_expected_purchases(steps[:, None], x, t_x, big_t)
-    discounted = (1.0 + d) ** -steps @ np.diff(cumulative, axis=0, prepend=0.0)
+    discounted = discount_factors_at(steps, d) @ np.diff(cumulative, axis=0, prepend=0.0)
     spend = gamma_gamma.conditional_expected_order_value(summary["frequency"], summary["monetary_value"])
     out = pd.DataFrame(
         {

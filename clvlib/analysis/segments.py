@@ -18,8 +18,8 @@ whom to leave alone. This module keeps every rule explicit and parameterised:
   the **Pareto/Lorenz curve** shows what share of the value the top X % hold.
 * **Lifecycle stages** (new, active, at risk, lapsed) come from days since the first
   and last order and P(alive), with every threshold a parameter.
-* **Profiles** summarise any segmentation (size, value, churn risk), and a logistic
-  regression (statsmodels) shows what distinguishes high-value customers early on.
+* **Profiles** summarise any segmentation (size, value, churn risk);
+  :mod:`clvlib.analysis.value_drivers` shows what distinguishes high-value customers early on.
 
 Example
 -------
@@ -32,13 +32,11 @@ Example
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from clvlib.models.logistic import fit_logistic_odds_ratios
-from clvlib.models.survival import design_matrix
+from clvlib.core.checks import parse_date, require_frame
 
 LIFECYCLE_STAGES = ("new", "active", "at risk", "lapsed")
 RFM_SEGMENTS = ("champions", "loyal", "promising", "needs attention", "at risk", "hibernating")
@@ -71,19 +69,10 @@ def rfm_table(
     0           a            30          2      20.0
     1           b            58          1       5.0
     """
-    if not isinstance(orders, pd.DataFrame):
-        raise ValueError("orders must be a pandas DataFrame (see clvlib.data.load_dataset).")
-    missing = [c for c in (customer_col, date_col, value_col) if c not in orders.columns]
-    if missing:
-        raise ValueError(f"The orders table has no {', '.join(missing)} column(s); it has: {', '.join(map(str, orders.columns))}.")
-    if orders.empty:
-        raise ValueError("The orders table is empty: there are no customers to score.")
+    require_frame(orders, "orders", (customer_col, date_col, value_col), hint="See clvlib.data.load_dataset.")
     if monetary not in ("mean", "total"):
         raise ValueError(f"monetary must be 'mean' (average order value) or 'total' (total spend), not {monetary!r}.")
-    try:
-        end = pd.Timestamp(analysis_date).normalize()
-    except (TypeError, ValueError):
-        raise ValueError(f"analysis_date {analysis_date!r} is not a date.") from None
+    end = parse_date(analysis_date, "analysis_date")
     dates = pd.to_datetime(orders[date_col], errors="coerce").dt.normalize()
     values = pd.to_numeric(orders[value_col], errors="coerce")
     problems = []
@@ -362,77 +351,3 @@ def segment_profiles(
     if churn_risk_col:
         out["mean_churn_risk"] = grouped["_risk"].mean()
     return out
-
-
-# --------------------------------------------------------------------------- what makes a customer valuable
-
-
-def early_behaviour(orders: pd.DataFrame, window_days: int = 56) -> pd.DataFrame:
-    """What we know about each customer ``window_days`` after their first order.
-
-    Columns: first_order_value, orders_in_window (including the first), spend_in_window
-    and channel (when the orders have one). These are the inputs of the question "can we
-    tell a future high-value customer early?", without peeking at later behaviour.
-    """
-    for col in ("customer_id", "order_date", "order_value"):
-        if col not in orders.columns:
-            raise ValueError(f"The orders table has no {col} column.")
-    if not isinstance(window_days, int | np.integer) or window_days < 1:
-        raise ValueError(f"window_days must be a whole number of days, at least 1 (got {window_days!r}).")
-    frame = orders.assign(order_date=pd.to_datetime(orders["order_date"])).sort_values(
-        ["customer_id", "order_date"], kind="stable"
-    )
-    first = frame.groupby("customer_id")["order_date"].transform("min")
-    inside = frame[(frame["order_date"] - first).dt.days < window_days]
-    grouped = inside.groupby("customer_id", sort=True)
-    out = pd.DataFrame(
-        {
-            "first_order_value": grouped["order_value"].first(),
-            "orders_in_window": grouped.size(),
-            "spend_in_window": grouped["order_value"].sum(),
-        }
-    )
-    if "channel" in orders.columns:
-        out["channel"] = grouped["channel"].first()
-    out.attrs["window_days"] = int(window_days)
-    return out
-
-
-@dataclass
-class HighValueModel:
-    """A logistic regression of "is a high-value customer" on covariates, and its odds ratios."""
-
-    result: object  # statsmodels BinaryResultsWrapper: .summary(), .params, .predict()
-    odds_ratios: pd.DataFrame
-    baselines: dict[str, str]
-    customers_used: int
-    share_high_value: float
-
-
-def high_value_logit(
-    features: pd.DataFrame,
-    high_value: pd.Series,
-    covariates: list[str],
-    baselines: dict[str, str] | None = None,
-) -> HighValueModel:
-    """What distinguishes high-value customers: a statsmodels logistic regression.
-
-    ``high_value`` is True/False per customer (e.g. ``value_tiers(clv) == "top 20%"``),
-    aligned with ``features`` on the index. Categorical covariates are compared with a
-    baseline level (the most common unless named). The odds-ratio table has one row per
-    model column: odds_ratio, ci_lower, ci_upper (95 %), p_value. An odds ratio of 2 on
-    orders_in_window means each extra early order doubles the odds of being high value.
-    """
-    target = pd.Series(high_value)
-    if not target.index.equals(features.index):
-        target = target.reindex(features.index)
-    if target.isna().any():
-        raise ValueError(f"{int(target.isna().sum())} customers in features have no high_value flag: align the two on customer id.")
-    if not target.isin([True, False, 0, 1]).all():
-        raise ValueError("high_value must be True/False for every customer.")
-    y = target.astype(float)
-    if y.nunique() < 2:
-        raise ValueError("Every customer is in the same group: there is nothing to distinguish. Check the high_value flag.")
-    X, used = design_matrix(features, covariates, baselines)  # refuses a covariate with one value for everyone
-    result, table = fit_logistic_odds_ratios(y, X)
-    return HighValueModel(result, table, used, int(len(y)), float(y.mean()))

@@ -2,18 +2,19 @@
 behind the embedded data, and the real CDNOW data.
 
 ``from clvlib.data import load_dataset`` is what notebooks use; the names below are the
-public face of :mod:`clvlib.data.loaders`.
+public face of the package. Its modules, each importing only those above it:
+
+* :mod:`~clvlib.data.errors` -- Problem, DataValidationError, DataNoteWarning, message phrasing;
+* :mod:`~clvlib.data.contract` -- the tables, their columns and the kind of each column;
+* :mod:`~clvlib.data.sources` -- paths, the ``data_source`` settings, the Dataset;
+* :mod:`~clvlib.data.reading` -- a CSV file as text rows indexed by line number;
+* :mod:`~clvlib.data.validation` -- typing and checking columns, rows and channels;
+* :mod:`~clvlib.data.loaders` -- load_table, load_dataset, load_truth;
+* :mod:`~clvlib.data.simulate` and :mod:`~clvlib.data.cdnow` -- where the data come from.
 """
 
+from clvlib.data.errors import DataNoteWarning, DataValidationError, Problem, rows_phrase
 from clvlib.data.loaders import (
-    DATA_DIR,
-    DEFAULT_ANALYSIS_DATE,
-    PROJECT_ROOT,
-    DataNoteWarning,
-    Dataset,
-    DataValidationError,
-    Problem,
-    TableSource,
     Truth,
     load_dataset,
     load_marketing_spend,
@@ -21,8 +22,14 @@ from clvlib.data.loaders import (
     load_subscriptions,
     load_table,
     load_truth,
+)
+from clvlib.data.sources import (
+    DATA_DIR,
+    DEFAULT_ANALYSIS_DATE,
+    PROJECT_ROOT,
+    Dataset,
+    TableSource,
     resolve_path,
-    rows_phrase,
 )
 
 __all__ = [

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clvlib.data import DATA_DIR
+from clvlib.data.sources import DATA_DIR
 
 LIFETIMES_VERSION = "0.11.3"
 DEFAULT_CACHE_DIR = DATA_DIR / "cache"

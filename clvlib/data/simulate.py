@@ -38,8 +38,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from clvlib.analysis.cohorts import add_months
-from clvlib.data import DATA_DIR
+from clvlib.core.calendar import add_months
+from clvlib.data.sources import DATA_DIR
 
 DEFAULT_SEED = 20231101
 

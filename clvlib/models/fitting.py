@@ -1,8 +1,10 @@
-"""Shared machinery for the maximum-likelihood fitters (BG/NBD, Gamma-Gamma).
+"""Shared machinery for the maximum-likelihood fitters: optimiser, standard errors, summary table.
 
+Every fitted model (sBG, constant churn, BG/NBD, Gamma-Gamma) hands these helpers its
+log-likelihood as ``value_and_grad(params) -> (LL, dLL/dparams)`` with the exact gradient.
 Parameters are optimised on the log scale (so they stay positive without bounds that
-distort the search) with L-BFGS-B and the models' exact gradients. Standard errors come
-from the Hessian of the log-likelihood, obtained by differencing the exact gradient.
+distort the search) with L-BFGS-B. Standard errors come from the Hessian of the
+log-likelihood, obtained by differencing the exact gradient.
 """
 
 from __future__ import annotations
@@ -18,14 +20,20 @@ LOG_BOUND = 18.0  # parameters are kept within exp(+-18) ~ [1.5e-8, 6.6e7]
 
 def maximize_log_likelihood(
     value_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
-    start: np.ndarray,
+    start,
     names: list[str],
     model: str,
+    *,
+    log_bounds: tuple[float, float] = (-LOG_BOUND, LOG_BOUND),
+    raise_at_edge: bool = True,
 ) -> np.ndarray:
     """Maximise a log-likelihood given as value_and_grad(params) -> (LL, dLL/dparams).
 
-    Raises ValueError in plain English when the optimiser fails or a parameter runs to
-    the edge of the allowed range (the data do not pin the model down).
+    ``start`` is one vector of log-parameters, or several (one per row): the best of
+    the fits from each start is kept. Raises ValueError in plain English when the
+    optimiser fails or, with ``raise_at_edge``, when a parameter runs to the edge of
+    ``log_bounds`` (the data do not pin the model down). A model whose edge has a
+    meaning of its own (the sBG's edge is constant churn) passes ``raise_at_edge=False``.
     """
 
     def objective(theta):
@@ -35,21 +43,27 @@ def maximize_log_likelihood(
             return np.inf, np.zeros_like(theta)
         return -ll * scale, -grad * params * scale  # chain rule for the log scale
 
+    starts = np.atleast_2d(np.asarray(start, dtype=float))
     # Scale so the objective is O(1): tolerances then mean the same for 100 or 10^6 customers.
-    ll0, _ = value_and_grad(np.exp(start))
+    ll0, _ = value_and_grad(np.exp(starts[0]))
     scale = 1.0 / max(abs(ll0), 1.0)
-    result = optimize.minimize(
-        objective,
-        start,
-        jac=True,
-        method="L-BFGS-B",
-        bounds=[(-LOG_BOUND, LOG_BOUND)] * len(start),
-        # ftol 1e-12 on an O(1) objective: the log-likelihood is exact to ~1e-11 relative.
-        options={"maxiter": 5000, "ftol": 1e-12, "gtol": 1e-8},
-    )
-    theta = result.x
-    at_edge = np.abs(theta) > LOG_BOUND - 1.0
-    if at_edge.any():
+    lower, upper = log_bounds
+    best = None
+    for theta0 in starts:
+        result = optimize.minimize(
+            objective,
+            theta0,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=[(lower, upper)] * len(theta0),
+            # ftol 1e-12 on an O(1) objective: the log-likelihood is exact to ~1e-11 relative.
+            options={"maxiter": 5000, "ftol": 1e-12, "gtol": 1e-8},
+        )
+        if best is None or result.fun < best.fun:
+            best = result
+    theta = best.x
+    at_edge = (theta < lower + 1.0) | (theta > upper - 1.0)
+    if raise_at_edge and at_edge.any():
         which = ", ".join(n for n, e in zip(names, at_edge, strict=True) if e)
         raise ValueError(
             f"The {model} fit did not settle: {which} ran off towards "
@@ -58,8 +72,9 @@ def maximize_log_likelihood(
             "or a longer calibration period."
         )
     _, grad = objective(theta)
-    if not np.all(np.isfinite(theta)) or (not result.success and np.max(np.abs(grad)) > 1e-4):
-        raise ValueError(f"The {model} fit did not converge ({result.message}).")
+    grad = np.where(at_edge, 0.0, grad)  # at a bound the slope may point outwards
+    if not np.all(np.isfinite(theta)) or (not best.success and np.max(np.abs(grad)) > 1e-4):
+        raise ValueError(f"The {model} fit did not converge ({best.message}).")
     return np.exp(theta)
 
 
@@ -76,29 +91,30 @@ def hessian_from_gradient(grad: Callable[[np.ndarray], np.ndarray], params: np.n
     return (hess + hess.T) / 2
 
 
-def summary_table(
-    value_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]], params: np.ndarray, names: list[str]
-) -> pd.DataFrame:
-    """coef, se(coef) and a 95% Wald interval, one row per parameter.
+def standard_errors(
+    value_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]], params: np.ndarray
+) -> np.ndarray:
+    """Standard errors sqrt(diag((-H)^-1)) from the Hessian H of the log-likelihood at ``params``.
 
-    The standard errors come from the Hessian of the log-likelihood at ``params``,
-    differenced from the exact gradient that ``value_and_grad`` returns.
+    H is differenced from the exact gradient that ``value_and_grad`` returns. A flat
+    direction (a singular or indefinite Hessian) gives NaN for the parameters it touches.
     """
-    hessian = hessian_from_gradient(lambda p: value_and_grad(p)[1], params)
+    hessian = hessian_from_gradient(lambda p: value_and_grad(p)[1], np.asarray(params, dtype=float))
     try:
-        cov = np.linalg.inv(-hessian)
-        se = np.sqrt(np.where(np.diag(cov) > 0, np.diag(cov), np.nan))
+        variance = np.diag(np.linalg.inv(-hessian))
     except np.linalg.LinAlgError:
-        se = np.full(len(params), np.nan)
+        return np.full(len(params), np.nan)
+    return np.sqrt(np.where(variance > 0, variance, np.nan))
+
+
+def summary_table(params: pd.Series, std_error) -> pd.DataFrame:
+    """estimate, std_error and a 95% Wald interval (lower_95, upper_95), one row per parameter."""
+    estimate = params.to_numpy(dtype=float)
+    se = np.asarray(std_error, dtype=float)
     z = stats.norm.ppf(0.975)
     return pd.DataFrame(
-        {
-            "coef": params,
-            "se(coef)": se,
-            "coef lower 95%": params - z * se,
-            "coef upper 95%": params + z * se,
-        },
-        index=pd.Index(names, name="parameter"),
+        {"estimate": estimate, "std_error": se, "lower_95": estimate - z * se, "upper_95": estimate + z * se},
+        index=pd.Index(params.index, name="parameter"),
     )
 
 
@@ -120,3 +136,17 @@ def as_float_array(values, name: str) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} has {int((~np.isfinite(arr)).sum())} missing or infinite values.")
     return arr
+
+
+def summary_columns(summary: pd.DataFrame, columns: tuple[str, ...], weights, model: str, hint: str = ""):
+    """The named columns of a per-customer summary, and weights (its ``n_customers`` column
+    when there is one and no ``weights`` were given)."""
+    missing = [c for c in columns if c not in summary.columns]
+    if missing:
+        raise ValueError(
+            f"The customer summary given to {model} has no column {', '.join(missing)} "
+            f"(it has {', '.join(map(str, summary.columns))}).{hint}"
+        )
+    if weights is None and "n_customers" in summary.columns:
+        weights = summary["n_customers"]
+    return [summary[c] for c in columns], weights

@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from clvlib.analysis.acquisition import RULE_OF_THUMB_LTV_TO_CAC
-from clvlib.plots import PALETTE, dollars, new_axes
+from clvlib.plots._style import colours_by_name, dollars, new_axes
+
+_RULE_LABEL = f"{RULE_OF_THUMB_LTV_TO_CAC:g}:1 rule of thumb"
 
 
-def _colours(channels) -> dict:
-    return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(sorted(channels))}
-
-
-def plot_cac_by_month(monthly: pd.DataFrame, ax=None):
+def plot_cac_by_month(monthly: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """CAC per channel and month; months where CAC is undefined are marked with an x on the axis."""
     ax = new_axes(ax, figsize=(9, 4))
-    colours = _colours(monthly["channel"].unique())
+    colours = colours_by_name(monthly["channel"].unique())
     for channel, group in monthly.groupby("channel"):
         x = group["month"].dt.to_timestamp()
         y = group["cac"].astype(float)  # undefined months become gaps in the line
@@ -41,20 +40,20 @@ def plot_cac_by_month(monthly: pd.DataFrame, ax=None):
     return ax
 
 
-def plot_ltv_to_cac(summary: pd.DataFrame, ax=None):
-    """LTV:CAC per channel with its bootstrap interval, against break-even (1) and the 3:1 rule."""
+def plot_ltv_to_cac(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """LTV:CAC per channel with its bootstrap interval, against break-even (1) and the rule of thumb."""
     ax = new_axes(ax)
     table = summary[summary["ltv_to_cac"].notna()].sort_values("ltv_to_cac")
     ratio = table["ltv_to_cac"].astype(float)
     y = np.arange(len(table))
-    colours = _colours(summary.index)
+    colours = colours_by_name(summary.index)
     ax.barh(y, ratio, color=[colours[c] for c in table.index], alpha=0.8)
     if {"ltv_to_cac_lower", "ltv_to_cac_upper"} <= set(table.columns):
         lower = ratio - table["ltv_to_cac_lower"].astype(float)
         upper = table["ltv_to_cac_upper"].astype(float) - ratio
         ax.errorbar(ratio, y, xerr=[lower, upper], fmt="none", ecolor="black", capsize=4)
     ax.axvline(1, color="grey", ls="--", lw=1, label="break-even (1)")
-    ax.axvline(RULE_OF_THUMB_LTV_TO_CAC, color="firebrick", ls=":", lw=1.5, label="3:1 rule of thumb")
+    ax.axvline(RULE_OF_THUMB_LTV_TO_CAC, color="firebrick", ls=":", lw=1.5, label=_RULE_LABEL)
     ax.legend(frameon=False, loc="lower right")
     ax.set_yticks(y, table.index)
     ax.set_xlim(0, max(RULE_OF_THUMB_LTV_TO_CAC + 0.6, float(ratio.max()) * 1.15))
@@ -63,15 +62,15 @@ def plot_ltv_to_cac(summary: pd.DataFrame, ax=None):
     return ax
 
 
-def plot_cac_vs_clv(table: pd.DataFrame, ax=None):
-    """Each channel as a point (CAC, CLV), with the lines CLV = CAC and CLV = 3 x CAC."""
+def plot_cac_vs_clv(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Each channel as a point (CAC, CLV), with the lines CLV = CAC and CLV = rule of thumb x CAC."""
     ax = new_axes(ax, figsize=(6, 5))
     cac, clv = table["cac"].astype(float), table["clv"].astype(float)
     top = float(np.nanmax([cac.max() * 1.2, clv.max() * 1.2]))
     grid = np.linspace(0, top, 50)
     ax.plot(grid, grid, color="grey", ls="--", lw=1, label="CLV = CAC (break-even)")
-    ax.plot(grid, RULE_OF_THUMB_LTV_TO_CAC * grid, color="firebrick", ls=":", lw=1.5, label="CLV = 3 x CAC")
-    colours = _colours(table.index)
+    ax.plot(grid, RULE_OF_THUMB_LTV_TO_CAC * grid, color="firebrick", ls=":", lw=1.5, label=f"CLV = {RULE_OF_THUMB_LTV_TO_CAC:g} x CAC")
+    colours = colours_by_name(table.index)
     for channel in table.index:
         ax.scatter(cac[channel], clv[channel], s=80, color=colours[channel], zorder=3)
         ax.annotate(channel, (cac[channel], clv[channel]), xytext=(6, 4), textcoords="offset points")
@@ -86,10 +85,10 @@ def plot_cac_vs_clv(table: pd.DataFrame, ax=None):
     return ax
 
 
-def plot_payback_curves(curves: pd.DataFrame, payback: pd.DataFrame, ax=None):
+def plot_payback_curves(curves: pd.DataFrame, payback: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Cumulative discounted margin per acquired customer, with each channel's CAC as a dashed line."""
     ax = new_axes(ax, figsize=(9, 5))
-    colours = _colours(curves["channel"].unique())
+    colours = colours_by_name(curves["channel"].unique())
     for channel, group in curves.groupby("channel"):
         colour = colours[channel]
         ax.plot(group["months"], group["cumulative_discounted_margin"], color=colour, lw=2, label=channel)
@@ -109,14 +108,14 @@ def plot_payback_curves(curves: pd.DataFrame, payback: pd.DataFrame, ax=None):
     return ax
 
 
-def plot_ltv_to_cac_by_horizon(by_horizon: pd.DataFrame, ax=None):
-    """LTV:CAC against the number of months of value counted, with lines at 1 and 3."""
+def plot_ltv_to_cac_by_horizon(by_horizon: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """LTV:CAC against the number of months of value counted, with lines at 1 and the rule of thumb."""
     ax = new_axes(ax)
-    colours = _colours(by_horizon["channel"].unique())
+    colours = colours_by_name(by_horizon["channel"].unique())
     for channel, group in by_horizon.groupby("channel"):
         ax.plot(group["months"], group["ltv_to_cac"], color=colours[channel], lw=2, label=channel)
     ax.axhline(1, color="grey", ls="--", lw=1, label="break-even (1)")
-    ax.axhline(RULE_OF_THUMB_LTV_TO_CAC, color="firebrick", ls=":", lw=1.5, label="3:1 rule of thumb")
+    ax.axhline(RULE_OF_THUMB_LTV_TO_CAC, color="firebrick", ls=":", lw=1.5, label=_RULE_LABEL)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("months of customer value counted (horizon)")
     ax.set_ylabel("LTV:CAC")
@@ -125,7 +124,7 @@ def plot_ltv_to_cac_by_horizon(by_horizon: pd.DataFrame, ax=None):
     return ax
 
 
-def plot_budget_scenario(scenario: pd.DataFrame, ax=None):
+def plot_budget_scenario(scenario: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Monthly spend and value created minus spend per channel, baseline against scenario."""
     ax = new_axes(ax, figsize=(9, 4))
     table = scenario.drop(index="total", errors="ignore")

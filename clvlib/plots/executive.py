@@ -1,21 +1,38 @@
-"""Figures of the executive report (notebook 07); the numbers come from clvlib.analysis.kpis."""
+"""Figures of the executive report (notebook 07); the numbers come from clvlib.analysis.kpis.
+
+Each function draws an already-computed table on an optional ``ax`` and returns it;
+:func:`plot_kpi_trends` has four panels and returns the Figure.
+"""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from clvlib.analysis.acquisition import RULE_OF_THUMB_LTV_TO_CAC
-from clvlib.plots import PALETTE, dollars, new_axes, percent
+from clvlib.plots._style import PALETTE, dollars, new_axes, percent
 
 
 def _month_labels(index: pd.Index) -> list[str]:
     return [pd.Timestamp(d).strftime("%b %y") for d in index]
 
 
-def trend_panels(history: pd.DataFrame, figsize=(11, 6.5)):
-    """Four small charts of the KPI history: subscribers, MRR, joiners vs leavers, shop revenue."""
-    fig, axes = plt.subplots(2, 2, figsize=figsize)
+def plot_kpi_trends(history: pd.DataFrame, ax=None, figsize=(11, 6.5)) -> Figure:
+    """Four small charts of the KPI history: subscribers, MRR, joiners vs leavers, shop revenue.
+
+    ``ax`` is a 2 x 2 grid of Axes to draw on (a new figure of ``figsize`` when None);
+    returns the Figure.
+    """
+    if ax is None:
+        fig, ax = plt.subplots(2, 2, figsize=figsize)
+    axes = np.asarray(ax, dtype=object)
+    if axes.size != 4:
+        raise ValueError(f"plot_kpi_trends draws four panels: pass a 2 x 2 grid of Axes, not {axes.size}.")
+    axes = axes.reshape(2, 2)
+    fig = axes[0, 0].figure
     labels = _month_labels(history.index)
     x = range(len(history))
     ax = axes[0, 0]
@@ -43,8 +60,12 @@ def trend_panels(history: pd.DataFrame, figsize=(11, 6.5)):
     return fig
 
 
-def ltv_to_cac_bars(table: pd.DataFrame, rule_of_thumb: float = RULE_OF_THUMB_LTV_TO_CAC, ax=None):
-    """LTV:CAC by channel as horizontal bars, with the rule of thumb as a dashed line."""
+def plot_ltv_to_cac_bars(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """LTV:CAC by channel as horizontal bars labelled with the CAC, with the rule of thumb as a dashed line.
+
+    Bars at or above :data:`clvlib.analysis.acquisition.RULE_OF_THUMB_LTV_TO_CAC` are green.
+    """
+    rule_of_thumb = RULE_OF_THUMB_LTV_TO_CAC
     ax = new_axes(ax, figsize=(7, 3.5))
     data = table["ltv_to_cac"].astype(float).dropna().sort_values()
     colors = [PALETTE[2] if v >= rule_of_thumb else PALETTE[3] for v in data]
@@ -61,7 +82,7 @@ def ltv_to_cac_bars(table: pd.DataFrame, rule_of_thumb: float = RULE_OF_THUMB_LT
     return ax
 
 
-def share_bars(mix: pd.DataFrame, title: str, ax=None):
+def plot_segment_shares(mix: pd.DataFrame, title: str, ax: Axes | None = None) -> Axes:
     """Shares of customers by segment now and in the previous period (grouped bars)."""
     ax = new_axes(ax, figsize=(7, 3.5))
     y = range(len(mix))

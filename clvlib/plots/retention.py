@@ -1,26 +1,23 @@
 """Figures for lesson 02 (cohorts and retention): heatmap, churn by tenure, sBG vs constant churn.
 
 Each function draws already-computed tables from :mod:`clvlib.analysis.cohorts` and
-:mod:`clvlib.models.contractual.sbg`.
+:mod:`clvlib.models.contractual` on an optional ``ax`` and returns it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
+from matplotlib.axes import Axes
 
-from clvlib.plots import PALETTE, dollars, new_axes, percent
+from clvlib.plots._style import PALETTE, dollars, fine_percent, new_axes, percent
+from clvlib.plots.survival import plot_survival_curves
 
-
-def _fine_percent(ax) -> None:
-    """Percent ticks with one decimal where whole percents would repeat (2.5% is not 2%)."""
-    ax.yaxis.set_major_formatter(
-        FuncFormatter(lambda v, _: f"{v:.0%}" if abs(v * 100 - round(v * 100)) < 1e-6 else f"{v:.1%}")
-    )
+# compare_projections' columns, as the legend names them
+_PROJECTION_LABELS = {"actual": "actual", "sbg": "sBG projection", "constant_churn": "constant-churn projection"}
 
 
-def retention_heatmap(table: pd.DataFrame, ax=None, max_months: int | None = None):
+def plot_retention_heatmap(table: pd.DataFrame, ax: Axes | None = None, max_months: int | None = None) -> Axes:
     """Heatmap of :func:`clvlib.analysis.cohorts.retention_table` (share still active).
 
     Blank cells are months a cohort has not reached yet (not observed, not churn).
@@ -45,7 +42,7 @@ def retention_heatmap(table: pd.DataFrame, ax=None, max_months: int | None = Non
     return ax
 
 
-def churn_by_tenure(table: pd.DataFrame, ax=None, by: str | None = None):
+def plot_churn_by_tenure(table: pd.DataFrame, ax: Axes | None = None, by: str | None = None) -> Axes:
     """Monthly churn rate against months since signup (from :func:`clvlib.analysis.cohorts.churn_by_tenure`)."""
     ax = new_axes(ax)
     groups = table.groupby(by, sort=True) if by else [("all customers", table)]
@@ -54,38 +51,39 @@ def churn_by_tenure(table: pd.DataFrame, ax=None, by: str | None = None):
                 color=PALETTE[i % len(PALETTE)], label=str(name))
     ax.set_xlabel("months since signup")
     ax.set_ylabel("churn rate among those still active")
-    _fine_percent(ax)
+    fine_percent(ax)
     ax.set_ylim(bottom=0)
     ax.legend(frameon=False)
     ax.set_title("Churn falls with tenure: the leavers leave first")
     return ax
 
 
-def survival_projection(table: pd.DataFrame, ax=None, unit_label: str = "months since signup"):
-    """Actual survivors vs the sBG and constant-churn projections (:func:`clvlib.models.contractual.sbg.compare_projections`).
+def plot_retention_projections(
+    table: pd.DataFrame, ax: Axes | None = None, unit_label: str = "months since signup"
+) -> Axes:
+    """Actual survivors vs the sBG and constant-churn projections (``compare_projections``'s table).
 
-    The shaded area marks the periods the models were fitted on.
+    Drawn by :func:`clvlib.plots.survival.plot_survival_curves` (the actual counts as
+    points); the shaded area marks the periods the models were fitted on.
     """
-    ax = new_axes(ax)
-    periods = table.index.to_numpy()
-    ax.plot(periods, table["actual"], "o", color="black", ms=4, label="actual")
-    ax.plot(periods, table["sbg"], color=PALETTE[0], lw=2, label="sBG projection")
-    ax.plot(periods, table["constant_churn"], color=PALETTE[3], lw=2, ls="--", label="constant-churn projection")
+    missing = [c for c in _PROJECTION_LABELS if c not in table.columns]
+    if missing:
+        raise ValueError(f"The projection table has no {', '.join(missing)} column(s): pass compare_projections' table.")
+    curves = pd.concat({name: table[name] for name in _PROJECTION_LABELS}, names=["curve", "period"])
+    fitted_on = None
     if "in_calibration" in table:
-        cal = periods[table["in_calibration"].to_numpy()]
-        ax.axvspan(cal.min(), cal.max(), color="grey", alpha=0.15, label="fitted on")
-    ax.set_xlabel(unit_label)
-    ax.set_ylabel("customers still active")
-    ax.set_ylim(bottom=0)
-    ax.legend(frameon=False)
-    ax.set_title("Projecting retention beyond the data")
-    return ax
+        fitted = table.index.to_numpy()[table["in_calibration"].to_numpy(dtype=bool)]
+        fitted_on = (fitted.min(), fitted.max())
+    return plot_survival_curves(
+        curves.to_frame("survival"), ax, observed="actual", labels=_PROJECTION_LABELS, steps=False, share=False,
+        fitted_on=fitted_on, xlabel=unit_label, title="Projecting retention beyond the data",
+    )
 
 
-def retention_rate_curves(
-    periods, rates: dict[str, np.ndarray], ax=None, unit_label: str = "renewal",
+def plot_retention_rate_curves(
+    periods, rates: dict[str, np.ndarray], ax: Axes | None = None, unit_label: str = "renewal",
     title: str = "Retention rises with tenure when customers differ",
-):
+) -> Axes:
     """Retention rate at each renewal: rising for the sBG, flat for constant churn."""
     ax = new_axes(ax)
     ax.set_title(title)
@@ -93,12 +91,12 @@ def retention_rate_curves(
         ax.plot(periods, r, marker="o", ms=3, color=PALETTE[i % len(PALETTE)], label=name)
     ax.set_xlabel(unit_label)
     ax.set_ylabel("retention rate")
-    _fine_percent(ax)
+    fine_percent(ax)
     ax.legend(frameon=False)
     return ax
 
 
-def value_by_tenure(table: pd.DataFrame, ax=None):
+def plot_value_by_tenure(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Bars of a customer's expected remaining value by renewals made, one bar group per model.
 
     ``table``: index = renewals made so far, one column per model (dollars).

@@ -7,7 +7,9 @@ Example
 >>> from clvlib.plots.segments import plot_score_counts
 >>> ds = load_dataset()
 >>> scores = segments.rfm_scores(segments.rfm_table(ds.orders, ds.analysis_date))
->>> ax = plot_score_counts(scores)
+>>> fig = plot_score_counts(scores)
+>>> len(fig.axes)
+3
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import NullFormatter
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-from clvlib.plots import PALETTE, new_axes, percent
+from clvlib.plots._style import PALETTE, new_axes, percent
 
 
 def _annotated_heatmap(ax, colour: np.ndarray, labels: np.ndarray, rows, columns, cmap: str):
@@ -39,10 +42,16 @@ def _annotated_heatmap(ax, colour: np.ndarray, labels: np.ndarray, rows, columns
     return image
 
 
-def plot_score_counts(scores: pd.DataFrame, axes=None):
-    """Customers per R, F and M score: with ties, some scores stay empty."""
-    if axes is None:
-        _, axes = plt.subplots(1, 3, figsize=(11, 3), sharey=True)
+def plot_score_counts(scores: pd.DataFrame, ax=None) -> Figure:
+    """Customers per R, F and M score, three panels: with ties, some scores stay empty.
+
+    ``ax`` is a row of three Axes to draw on (a new figure when None); returns the Figure.
+    """
+    if ax is None:
+        _, ax = plt.subplots(1, 3, figsize=(11, 3), sharey=True)
+    axes = list(np.ravel(ax))
+    if len(axes) != 3:
+        raise ValueError(f"plot_score_counts draws three panels (R, F, M): pass three Axes, not {len(axes)}.")
     n_scores = int(scores[["r_score", "f_score", "m_score"]].to_numpy().max())
     for ax, col, name, colour in zip(
         axes, ("r_score", "f_score", "m_score"), ("recency", "frequency", "monetary"), PALETTE, strict=False
@@ -53,18 +62,16 @@ def plot_score_counts(scores: pd.DataFrame, axes=None):
         ax.set_xlabel(f"{name} score")
         ax.set_title(name)
     axes[0].set_ylabel("customers")
-    return axes
+    return axes[0].figure
 
 
-def plot_rfm_grid(scores: pd.DataFrame, value_col: str | None = None, ax=None):
-    """Recency score x frequency score: customers per cell, or their mean ``value_col``."""
+def plot_rfm_grid(grid: pd.DataFrame, ax: Axes | None = None, label: str = "customers", fmt: str = "{:,.0f}") -> Axes:
+    """Recency score (rows) x frequency score (columns): a number per cell, e.g. customers.
+
+    ``grid`` is e.g. ``pd.crosstab(scores["r_score"], scores["f_score"])`` (customers per
+    cell) or a pivot table of a mean; ``label`` names what the cells hold, ``fmt`` formats them.
+    """
     ax = new_axes(ax, figsize=(6, 5))
-    if value_col is None:
-        grid = pd.crosstab(scores["r_score"], scores["f_score"])
-        fmt, label = "{:,.0f}", "customers"
-    else:
-        grid = scores.pivot_table(index="r_score", columns="f_score", values=value_col, aggfunc="mean", observed=True)
-        fmt, label = "{:,.1f}", f"mean {value_col}"
     grid = grid.sort_index(ascending=False).astype(float)
     labels = np.vectorize(lambda v: "" if np.isnan(v) else fmt.format(v))(grid.to_numpy())
     image = _annotated_heatmap(ax, grid.to_numpy(), labels, grid.index, grid.columns, "YlGnBu")
@@ -75,7 +82,7 @@ def plot_rfm_grid(scores: pd.DataFrame, value_col: str | None = None, ax=None):
     return ax
 
 
-def plot_pareto_curve(curve: pd.DataFrame, highlight: float = 0.2, ax=None):
+def plot_pareto_curve(curve: pd.DataFrame, highlight: float = 0.2, ax: Axes | None = None) -> Axes:
     """Share of total value against share of customers, most valuable first."""
     ax = new_axes(ax, figsize=(6, 5))
     ax.plot(curve["customer_share"], curve["value_share"], color=PALETTE[0], lw=2, label="customers, most valuable first")
@@ -95,7 +102,7 @@ def plot_pareto_curve(curve: pd.DataFrame, highlight: float = 0.2, ax=None):
     return ax
 
 
-def plot_segment_profiles(profiles: pd.DataFrame, columns: list[str] | None = None, ax=None):
+def plot_segment_profiles(profiles: pd.DataFrame, columns: list[str] | None = None, ax: Axes | None = None) -> Axes:
     """Segment profiles as a heatmap: colour shows each column's range, the numbers are real values."""
     columns = columns or [c for c in ("share_of_customers", "share_of_value", "mean_value", "mean_churn_risk")
                           if c in profiles.columns]
@@ -114,27 +121,4 @@ def plot_segment_profiles(profiles: pd.DataFrame, columns: list[str] | None = No
     _annotated_heatmap(ax, colour.to_numpy(), labels.to_numpy(), table.index, [c.replace("_", " ") for c in columns],
                        "YlOrRd")
     ax.set_title("Segment profiles (colour: low to high within each column)")
-    return ax
-
-
-def plot_odds_ratios(odds_ratios: pd.DataFrame, ax=None):
-    """Odds ratios with 95 % intervals on a log scale; 1 = no difference."""
-    ax = new_axes(ax)
-    table = odds_ratios.iloc[::-1]
-    y = np.arange(len(table))
-    significant = table["p_value"] < 0.05
-    colours = np.where(significant, PALETTE[3], "grey")
-    ax.errorbar(table["odds_ratio"], y,
-                xerr=[table["odds_ratio"] - table["ci_lower"], table["ci_upper"] - table["odds_ratio"]],
-                fmt="none", ecolor="black", capsize=3)
-    ax.scatter(table["odds_ratio"], y, color=colours, zorder=3, s=50)
-    ax.axvline(1, color="grey", ls="--", lw=1)
-    ax.set_xscale("log")
-    low, high = float(table["ci_lower"].min()), float(table["ci_upper"].max())
-    ticks = [t for t in (0.1, 0.2, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 50) if low / 1.5 <= t <= high * 1.5]
-    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_yticks(y, table.index)
-    ax.set_xlabel("odds ratio of being high value (log scale; red: p < 0.05)")
-    ax.set_title("What distinguishes high-value customers")
     return ax

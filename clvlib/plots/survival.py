@@ -1,75 +1,143 @@
-"""Figures for the survival lesson (notebook 03); the numbers come from clvlib.models.survival.
+"""Figures for the survival lesson (notebook 03), and the survival-curve plot lesson 02 uses too.
+
+The numbers come from :mod:`clvlib.models.survival` (Kaplan-Meier, parametric fits) and
+:mod:`clvlib.models.contractual` (sBG projections); hazard and odds ratios are drawn by
+:func:`clvlib.plots.forest.plot_forest`.
+
+A *survival table* is what :func:`plot_survival_curves` draws: one row per curve and time,
+index ``(curve, time)``, a ``survival`` column (a share, or a count of customers still
+active) and optionally ``lower``/``upper`` (a confidence band). A fitted lifelines
+Kaplan-Meier curve becomes one with
+``km.survival_function_.join(km.confidence_interval_survival_function_)`` and
+``set_axis(["survival", "lower", "upper"], axis=1)``.
 
 Example
 -------
->>> from clvlib.data import load_dataset
->>> from clvlib.models import survival
->>> from clvlib.plots.survival import plot_survival_curves
->>> ds = load_dataset()
->>> durations = survival.durations_from_subscriptions(ds.subscriptions, ds.analysis_date)
->>> ax = plot_survival_curves(survival.fit_kaplan_meier(durations, by="plan"))
+>>> import pandas as pd
+>>> table = pd.concat({"plan A": pd.Series([1.0, 0.8, 0.6], index=[0, 1, 2]),
+...                    "plan B": pd.Series([1.0, 0.9], index=[0, 1])}, names=["curve", "months"])
+>>> ax = plot_survival_curves(table.to_frame("survival"))
+>>> [t.get_text() for t in ax.get_legend().get_texts()]
+['plan A', 'plan B']
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+from matplotlib.axes import Axes
 
-from clvlib.models.survival import survival_curve
-from clvlib.plots import PALETTE, dollars, new_axes, percent
-
-
-def plot_survival_curves(fitters, ax=None, ci: bool = True, title: str | None = None):
-    """Kaplan-Meier curves, one per group, with their confidence bands.
-
-    ``fitters`` is a fitted KaplanMeierFitter or a dict of them (from
-    ``fit_kaplan_meier(durations, by=...)``).
-    """
-    ax = new_axes(ax)
-    if not isinstance(fitters, dict):
-        fitters = {fitters.label: fitters}
-    for i, (name, km) in enumerate(fitters.items()):
-        km.plot_survival_function(ax=ax, ci_show=ci, color=PALETTE[i % len(PALETTE)], label=str(name))
-    ax.set_xlabel("months since signup")
-    ax.set_ylabel("share still subscribed, S(t)")
-    ax.set_ylim(0, 1.02)
-    percent(ax)
-    ax.set_title(title or "Kaplan-Meier survival curves (shaded: confidence band)")
-    ax.legend(frameon=False)
-    return ax
+from clvlib.plots._style import PALETTE, dollars, new_axes, percent
 
 
-def plot_parametric_vs_km(km, fits: dict, horizon_months: int, ax=None, best: str | None = None):
-    """Kaplan-Meier curve against parametric fits, drawn past the end of the data.
-
-    ``fits`` maps a model name to a fitted parametric fitter (``ParametricChoice.fits``);
-    ``best`` (a name) is drawn thicker. A dotted line marks the longest observed tenure:
-    to its right the parametric curves are extrapolations.
-    """
-    ax = new_axes(ax)
-    km.plot_survival_function(ax=ax, ci_show=True, color="black", label="Kaplan-Meier (data)")
-    months = np.arange(horizon_months + 1)
-    for i, (name, fitter) in enumerate(fits.items()):
-        curve = survival_curve(fitter, months)
-        ax.step(
-            curve.index, curve.to_numpy(), where="post", color=PALETTE[(i + 1) % len(PALETTE)],
-            lw=2.5 if name == best else 1.2, label=f"{name}{' (lowest AIC)' if name == best else ''}",
+def _curves(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The table's curves in their order of appearance, each indexed by time and sorted."""
+    if not isinstance(table, pd.DataFrame) or "survival" not in table.columns or table.index.nlevels != 2:
+        raise ValueError(
+            "A survival table is a DataFrame indexed by (curve, time) with a 'survival' column "
+            "(see the clvlib.plots.survival module docstring)."
         )
-    end = float(km.durations.max())
-    ax.axvline(end, color="grey", ls=":", lw=1)
-    ax.annotate("end of data", (end, 0.95), xytext=(4, 0), textcoords="offset points", color="grey")
-    ax.set_xlim(0, horizon_months)
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel("months since signup")
-    ax.set_ylabel("share still subscribed, S(t)")
-    percent(ax)
-    ax.set_title("Parametric fits extend the curve beyond the data")
+    if table.empty:
+        raise ValueError("The survival table is empty: nothing to draw.")
+    names = table.index.get_level_values(0).unique()
+    return [(str(name), table.xs(name, level=0).sort_index()) for name in names]
+
+
+def plot_survival_curves(
+    table: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    observed: str | None = None,
+    highlight: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    bands: bool = True,
+    steps: bool = True,
+    share: bool = True,
+    fitted_on: tuple[float, float] | None = None,
+    data_end: float | None = None,
+    xlabel: str = "months since signup",
+    ylabel: str | None = None,
+    title: str | None = None,
+) -> Axes:
+    """One or more survival curves from a survival table (see the module docstring).
+
+    ``observed`` names the curve that is the data: drawn in black (as points when
+    ``steps`` is False). ``highlight`` is drawn thicker; ``labels`` renames curves in the
+    legend. ``bands`` shades the ``lower``/``upper`` columns where the table has them.
+    ``steps`` draws step curves (Kaplan-Meier, anniversary billing) rather than lines;
+    ``share`` says the values are shares (a percent axis from 0 to 100%) rather than
+    counts. ``fitted_on`` shades the span of times a model was fitted on; ``data_end``
+    marks where the data stop (to its right, curves are extrapolations).
+    """
+    ax = new_axes(ax)
+    labels = labels or {}
+    colours = itertools.cycle(PALETTE)
+    right = 0.0
+    for name, curve in _curves(table):
+        times, values = curve.index.to_numpy(dtype=float), curve["survival"].to_numpy(dtype=float)
+        right = max(right, float(times.max()))
+        colour = "black" if name == observed else next(colours)
+        label = labels.get(name, name)
+        if name == observed and not steps:
+            ax.plot(times, values, "o", color=colour, ms=4, label=label, zorder=3)
+            continue
+        width = 2.5 if name == highlight else 2 if not steps else 1.5
+        if steps:
+            ax.step(times, values, where="post", color=colour, lw=width, label=label, zorder=3 if name == observed else 2)
+        else:
+            ax.plot(times, values, color=colour, lw=width, label=label)
+        if bands and {"lower", "upper"} <= set(curve.columns) and curve[["lower", "upper"]].notna().any(axis=None):
+            ax.fill_between(times, curve["lower"].to_numpy(dtype=float), curve["upper"].to_numpy(dtype=float),
+                            step="post" if steps else None, color=colour, alpha=0.2, lw=0)
+    if fitted_on is not None:
+        ax.axvspan(*fitted_on, color="grey", alpha=0.15, label="fitted on")
+    if data_end is not None:
+        ax.axvline(data_end, color="grey", ls=":", lw=1)
+        ax.annotate("end of data", (data_end, 0.95 if share else 0), xytext=(4, 0), textcoords="offset points",
+                    color="grey")
+    if steps:
+        ax.set_xlim(0, right)
+    ax.set_xlabel(xlabel)
+    if share:
+        ax.set_ylim(0, 1.02)
+        percent(ax)
+    else:
+        ax.set_ylim(bottom=0)
+    ax.set_ylabel(ylabel or ("share still subscribed, S(t)" if share else "customers still active"))
+    ax.set_title(title or ("Survival curves (shaded: confidence band)" if bands else "Survival curves"))
     ax.legend(frameon=False)
     return ax
 
 
-def plot_lifetime_estimates(table: pd.DataFrame, truth: pd.Series | None = None, ax=None, horizon_months=None):
+def plot_rmst_area(table: pd.DataFrame, horizon_months: float, ax: Axes | None = None) -> Axes:
+    """A Kaplan-Meier curve with the area under it up to the horizon shaded: that area is the RMST.
+
+    ``table`` is a survival table of one curve (see the module docstring).
+    """
+    curves = _curves(table)
+    if len(curves) != 1:
+        raise ValueError(f"The RMST figure draws one curve; the table has {len(curves)}: pick one with table.loc[[name]].")
+    curve = curves[0][1]
+    if horizon_months <= 0 or curve.index.min() > horizon_months:
+        raise ValueError(f"The horizon ({horizon_months:g} months) must be positive and within the curve's times.")
+    ax = plot_survival_curves(table, ax, bands=False, title="Restricted mean lifetime = area under the survival curve")
+    inside = curve.loc[curve.index <= horizon_months, "survival"]
+    times = np.append(inside.index.to_numpy(dtype=float), horizon_months)
+    values = np.append(inside.to_numpy(dtype=float), inside.iloc[-1])
+    ax.fill_between(times, values, step="post", alpha=0.25, color=PALETTE[0],
+                    label=f"area = expected months in the first {horizon_months:g}")
+    ax.axvline(horizon_months, color="grey", ls=":", lw=1)
+    ax.set_xlim(0, horizon_months * 1.1)
+    ax.legend(frameon=False)
+    return ax
+
+
+def plot_lifetime_estimates(
+    table: pd.DataFrame, truth: pd.Series | None = None, ax: Axes | None = None, horizon_months: float | None = None
+) -> Axes:
     """Grouped bars: naive and Kaplan-Meier expected lifetimes per segment (and the truth).
 
     ``table`` comes from ``survival.lifetime_estimates_compared``; ``truth`` (optional,
@@ -95,56 +163,9 @@ def plot_lifetime_estimates(table: pd.DataFrame, truth: pd.Series | None = None,
     return ax
 
 
-def _forest(ax, table: pd.DataFrame, estimate: str, lower: str, upper: str, xlabel: str, title: str):
-    ordered = table.iloc[::-1]
-    y = np.arange(len(ordered))
-    est = ordered[estimate].to_numpy()
-    err = np.vstack([est - ordered[lower].to_numpy(), ordered[upper].to_numpy() - est])
-    # red: significantly faster churn, green: significantly slower, grey: interval includes 1
-    colors = [
-        PALETTE[3] if lo > 1 else PALETTE[2] if hi < 1 else "grey"
-        for lo, hi in zip(ordered[lower], ordered[upper], strict=True)
-    ]
-    ax.errorbar(est, y, xerr=err, fmt="none", ecolor="grey", capsize=3)
-    ax.scatter(est, y, color=colors, zorder=3)
-    ax.axvline(1.0, color="black", lw=0.8)
-    ax.set_xscale("log")
-    ax.xaxis.set_major_locator(FixedLocator([0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_yticks(y, ordered.index)
-    ax.set_xlabel(xlabel)
-    ax.set_title(title)
-    return ax
-
-
-def plot_hazard_ratios(cox, ax=None):
-    """Forest plot of a Cox model: hazard ratios with 95% intervals (right of 1 = churns faster)."""
-    ax = new_axes(ax)
-    summary = cox.summary
-    table = pd.DataFrame(
-        {
-            "hr": summary["exp(coef)"],
-            "lo": summary["exp(coef) lower 95%"],
-            "hi": summary["exp(coef) upper 95%"],
-        }
-    )
-    baselines = getattr(cox, "baselines_", {})
-    note = ", ".join(f"{k} vs {v}" for k, v in baselines.items())
-    return _forest(ax, table, "hr", "lo", "hi", "hazard ratio (log scale; > 1 = churns faster)",
-                   f"Cox model: what drives churn{f' ({note})' if note else ''}")
-
-
-def plot_odds_ratios(odds_ratios: pd.DataFrame, within_months: int, ax=None):
-    """Forest plot of logistic-regression odds ratios of churning within the window."""
-    ax = new_axes(ax)
-    return _forest(ax, odds_ratios, "odds_ratio", "ci_lower", "ci_upper",
-                   f"odds ratio of churning within {within_months} months (log scale)",
-                   "Logistic regression: churn drivers")
-
-
-def plot_clv_by_segment(table: pd.DataFrame, ax=None, title: str | None = None, longer: pd.DataFrame | None = None,
-                        labels: tuple[str, str] = ("to the horizon", "longer horizon")):
+def plot_clv_by_segment(table: pd.DataFrame, ax: Axes | None = None, title: str | None = None,
+                        longer: pd.DataFrame | None = None,
+                        labels: tuple[str, str] = ("to the horizon", "longer horizon")) -> Axes:
     """Bars of lifetime value per segment, labelled with margin x discounted months.
 
     ``table`` comes from ``survival.lifetime_value_by_segment``; ``longer`` (optional, same
@@ -175,7 +196,7 @@ def plot_clv_by_segment(table: pd.DataFrame, ax=None, title: str | None = None, 
     return ax
 
 
-def plot_customer_timelines(sample: pd.DataFrame, analysis_date, ax=None):
+def plot_customer_timelines(sample: pd.DataFrame, analysis_date, ax: Axes | None = None) -> Axes:
     """A few customers as bars from signup to cancellation (x) or to today (open circle).
 
     ``sample`` is a handful of rows of the durations table (needs customer_id,
@@ -200,26 +221,7 @@ def plot_customer_timelines(sample: pd.DataFrame, analysis_date, ax=None):
     return ax
 
 
-def plot_rmst_area(km, horizon_months: float, ax=None):
-    """Kaplan-Meier curve with the area under it up to the horizon shaded: that area is the RMST."""
-    ax = new_axes(ax)
-    months = np.linspace(0, horizon_months, 400)
-    curve = survival_curve(km, months)
-    ax.fill_between(months, curve.to_numpy(), step="post", alpha=0.25, color=PALETTE[0],
-                    label=f"area = expected months in the first {horizon_months:g}")
-    km.plot_survival_function(ax=ax, ci_show=False, color=PALETTE[0], label="Kaplan-Meier S(t)")
-    ax.axvline(horizon_months, color="grey", ls=":", lw=1)
-    ax.set_xlim(0, horizon_months * 1.1)
-    ax.set_ylim(0, 1.02)
-    percent(ax)
-    ax.set_xlabel("months since signup")
-    ax.set_ylabel("share still subscribed, S(t)")
-    ax.set_title("Restricted mean lifetime = area under the survival curve")
-    ax.legend(frameon=False)
-    return ax
-
-
-def plot_monthly_churn_by_tenure(rates: dict, ax=None):
+def plot_monthly_churn_by_tenure(rates: Mapping[str, pd.Series], ax: Axes | None = None) -> Axes:
     """Monthly churn by month of tenure, one line per group (from ``monthly_churn_by_tenure``)."""
     ax = new_axes(ax)
     for i, (name, series) in enumerate(rates.items()):

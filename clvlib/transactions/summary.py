@@ -40,9 +40,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from clvlib.core.checks import example_rows, parse_date, require_frame
 from clvlib.core.units import TimeUnit
-
-MAX_EXAMPLES = 5
 
 
 @dataclass(frozen=True)
@@ -59,22 +58,10 @@ class CustomerDays:
     value: np.ndarray
 
 
-def _examples(frame: pd.DataFrame, mask: np.ndarray, columns: list[str]) -> str:
-    rows = frame.loc[mask, columns].head(MAX_EXAMPLES)
-    return "; ".join(", ".join(f"{c}={row[c]!r}" for c in columns) for _, row in rows.iterrows())
-
-
-def to_day_number(when) -> int:
+def to_day_number(when, what: str = "observation end") -> int:
     """A date (string, datetime or Timestamp) as whole days since 1970-01-01."""
-    try:
-        stamp = pd.Timestamp(when)
-    except (TypeError, ValueError):
-        raise ValueError(f"Could not read {when!r} as a date: use e.g. '2025-12-31'.") from None
-    if stamp is pd.NaT:
-        raise ValueError("The observation end is missing (NaT): give a date such as '2025-12-31'.")
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_localize(None)
-    return int(np.datetime64(stamp.floor("D").to_datetime64(), "D").astype(np.int64))
+    stamp = parse_date(when, what)
+    return int(np.datetime64(stamp.to_datetime64(), "D").astype(np.int64))
 
 
 def customer_days(
@@ -92,18 +79,8 @@ def customer_days(
     first, or move the observation end: silently ignoring them would hide an error in
     the extract or in the chosen date).
     """
-    if not isinstance(orders, pd.DataFrame):
-        raise ValueError(f"orders must be a pandas DataFrame, not {type(orders).__name__}.")
     needed = [customer_col, date_col] + ([value_col] if value_col else [])
-    missing = [c for c in needed if c not in orders.columns]
-    if missing:
-        raise ValueError(
-            f"The orders table has no column {', '.join(map(repr, missing))}; its columns are "
-            f"{', '.join(map(str, orders.columns))}. Pass customer_col=, date_col= or value_col= "
-            "to name yours."
-        )
-    if orders.empty:
-        raise ValueError("The orders table is empty: there is nothing to summarise.")
+    require_frame(orders, "orders", needed, hint="Pass customer_col=, date_col= or value_col= to name yours.")
     end_day = to_day_number(observation_end)
 
     ids = orders[customer_col]
@@ -116,7 +93,7 @@ def customer_days(
     if blank.any():
         raise ValueError(
             f"{int(blank.sum())} orders have no {customer_col}; for example "
-            f"{_examples(orders, blank, needed)}. Every order needs a customer."
+            f"{example_rows(orders, blank, needed)}. Every order needs a customer."
         )
 
     dates = orders[date_col]
@@ -126,7 +103,7 @@ def customer_days(
         if bad.any():
             raise ValueError(
                 f"{int(bad.sum())} values in {date_col!r} are not dates; for example "
-                f"{_examples(orders, bad, needed)}. Parse them with pandas.to_datetime first."
+                f"{example_rows(orders, bad, needed)}. Parse them with pandas.to_datetime first."
             )
         dates = parsed
     if isinstance(dates.dtype, pd.DatetimeTZDtype):
@@ -135,14 +112,14 @@ def customer_days(
     if no_date.any():
         raise ValueError(
             f"{int(no_date.sum())} orders have no {date_col}; for example "
-            f"{_examples(orders, no_date, needed)}."
+            f"{example_rows(orders, no_date, needed)}."
         )
     day = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
     late = day > end_day
     if late.any():
         raise ValueError(
             f"{int(late.sum())} orders are after the observation end "
-            f"{pd.Timestamp(observation_end).date()}; for example {_examples(orders, late, needed)}. "
+            f"{pd.Timestamp(observation_end).date()}; for example {example_rows(orders, late, needed)}. "
             f"Move the observation end, or drop them first: "
             f"orders[orders[{date_col!r}] <= observation_end]."
         )
@@ -154,14 +131,14 @@ def customer_days(
         if bad.any():
             raise ValueError(
                 f"{int(bad.sum())} values in {value_col!r} are missing or not numbers; for example "
-                f"{_examples(orders, bad, needed)}."
+                f"{example_rows(orders, bad, needed)}."
             )
         value = value.to_numpy(dtype=float)
         negative = value < 0
         if negative.any():
             raise ValueError(
                 f"{int(negative.sum())} orders have a negative {value_col}; for example "
-                f"{_examples(orders, negative, needed)}. Returns and refunds are not purchases: "
+                f"{example_rows(orders, negative, needed)}. Returns and refunds are not purchases: "
                 "net them against their orders or drop them before summarising."
             )
     else:
@@ -256,7 +233,7 @@ def calibration_holdout_split(
     when none) and ``duration_holdout`` (the holdout length in ``time_unit``).
     """
     unit = TimeUnit.parse(time_unit)
-    cal_day, end_day = to_day_number(calibration_end), to_day_number(observation_end)
+    cal_day, end_day = to_day_number(calibration_end, "calibration end"), to_day_number(observation_end)
     if cal_day >= end_day:
         raise ValueError(
             f"The calibration end {pd.Timestamp(calibration_end).date()} must be before the "

@@ -3,12 +3,13 @@ buy when they like; one model per file.
 
 Example
 -------
->>> from clvlib.data import load_dataset
+A model built from the parameters Fader, Hardie & Lee (2005) published for CDNOW (weeks)
+predicts the 1.226 purchases of the customer in Hardie's BG/NBD spreadsheet:
+
 >>> from clvlib.models.noncontractual import BetaGeoNBD
->>> from clvlib.transactions import summarize_transactions
->>> summary = summarize_transactions(load_dataset().orders, "2025-12-31", time_unit="week")
->>> BetaGeoNBD(time_unit="week").fit(summary).time_unit_
-'week'
+>>> cdnow = BetaGeoNBD.from_params({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}, time_unit="week")
+>>> round(float(cdnow.conditional_expected_purchases(39, 2, 30.43, 38.86)), 3)
+1.226
 """
 
 from clvlib.models.noncontractual.bgnbd import BetaGeoNBD

@@ -34,7 +34,7 @@ Example
 >>> summary = summarize_transactions(load_dataset().orders, "2025-12-31", time_unit="week")
 >>> model = BetaGeoNBD(time_unit="week").fit(summary)
 >>> model.time_unit_
-'week'
+<TimeUnit.WEEK: 'week'>
 >>> float(model.probability_alive(0, 0.0, 52.0))
 1.0
 """
@@ -46,7 +46,8 @@ import pandas as pd
 from scipy.special import digamma, expit, gammaln, hyp2f1
 
 from clvlib.core.units import TimeUnit, check_same_unit
-from clvlib.models.fitting import as_float_array, dot, maximize_log_likelihood, summary_table
+from clvlib.models.base import FittedModel, check_fitted
+from clvlib.models.fitting import as_float_array, dot, maximize_log_likelihood, summary_columns
 
 PARAMS = ["r", "alpha", "a", "b"]
 
@@ -196,41 +197,42 @@ def _hyp2f1_checked(a, b, c, z):
     return out
 
 
-class BetaGeoNBD:
+class BetaGeoNBD(FittedModel):
     """BG/NBD fitted by maximum likelihood; time is measured in ``time_unit``.
 
-    Fitted attributes: ``r_``, ``alpha_`` (in ``time_unit``: 1/alpha is a rate per period),
-    ``a_``, ``b_``, ``log_likelihood_``, ``n_customers_``, ``n_histories_`` (distinct
-    rows actually fitted), ``time_unit_``. ``summary`` gives estimates with standard
-    errors. ``fit`` accepts per-customer columns or a summary DataFrame (frequency,
-    recency, T; optional ``n_customers`` counts) and compresses them.
+    Fitted attributes (the contract of :class:`clvlib.models.base.FittedModel`): ``r_``,
+    ``alpha_`` (in ``time_unit``: 1/alpha is a rate per period), ``a_``, ``b_``
+    (``params_``), ``log_likelihood_``, ``aic_``, ``n_obs_`` (customers), ``n_histories_``
+    (distinct rows actually fitted) and ``time_unit_``. ``summary`` gives estimates with
+    standard errors. ``fit`` accepts a per-customer summary DataFrame (frequency, recency,
+    T; optional ``n_customers`` counts) or arrays, and compresses them.
     """
 
+    param_names = tuple(PARAMS)
+    fit_call = "fit(summary)"
+
     def __init__(self, time_unit: TimeUnit | str = "week"):
-        self.time_unit = TimeUnit.parse(time_unit).value
+        super().__init__(time_unit)
 
     # ------------------------------------------------------------------ fitting
     def fit(self, frequency, recency=None, T=None, weights=None) -> BetaGeoNBD:
         """Fit to customer histories; returns self.
 
-        ``frequency`` may be a summary DataFrame from
-        :func:`clvlib.btyd.summarize_transactions` (its recorded time unit must match the
-        model's) or an array of repeat-purchase counts with ``recency`` and ``T``.
+        ``frequency`` may be a per-customer summary DataFrame from
+        :func:`clvlib.transactions.summarize_transactions` (its recorded time unit must
+        match the model's; an ``n_customers`` column is used as weights) or an array of
+        repeat-purchase counts with ``recency`` and ``T``. ``weights`` counts the
+        customers each row stands for.
         """
         if isinstance(frequency, pd.DataFrame):
             frame = frequency
             unit = frame.attrs.get("time_unit")
             if unit is not None:
                 check_same_unit(self.time_unit, unit, what="customer summary")
-            missing = [c for c in ("frequency", "recency", "T") if c not in frame.columns]
-            if missing:
-                raise ValueError(
-                    f"The summary has no column {', '.join(missing)}; for a calibration/holdout "
-                    "split use clvlib.btyd.calibration_summary(split) first."
-                )
-            if weights is None and "n_customers" in frame.columns:
-                weights = frame["n_customers"]
-            frequency, recency, T = frame["frequency"], frame["recency"], frame["T"]
+            (frequency, recency, T), weights = summary_columns(
+                frame, ("frequency", "recency", "T"), weights, "BetaGeoNBD",
+                " For a calibration/holdout split use clvlib.transactions.calibration_summary(split) first.",
+            )
         elif recency is None or T is None:
             raise ValueError("Pass recency and T along with frequency (or a summary DataFrame).")
         table = compress_histories(frequency, recency, T, weights)
@@ -253,31 +255,19 @@ class BetaGeoNBD:
         rate = max(np.dot(n, x) / max(np.dot(n, big_t), 1e-9), 1e-6)
         start = np.log([1.0, 1.0 / rate, 1.0, 1.0])
         params = maximize_log_likelihood(value_and_grad, start, PARAMS, "BG/NBD")
-        self.r_, self.alpha_, self.a_, self.b_ = (float(v) for v in params)
-        self.log_likelihood_ = value_and_grad(params)[0]
-        self.n_customers_ = float(n_customers)
+        self._set_fit(
+            params, time_unit=self.time_unit, log_likelihood=value_and_grad(params)[0],
+            n_obs=n_customers, value_and_grad=value_and_grad,
+        )
         self.n_histories_ = len(table)
-        self.time_unit_ = self.time_unit
-        self._histories = histories  # kept for the standard errors, computed on demand
         return self
 
-    # --------------------------------------------------------------- reporting
-    def _check_fitted(self):
-        if not hasattr(self, "r_"):
-            raise ValueError("This BetaGeoNBD is not fitted yet: call .fit(summary) first.")
+    def _extra_state(self) -> dict:
+        return {"n_histories": self.n_histories_}
 
-    @property
-    def params_(self) -> pd.Series:
-        self._check_fitted()
-        return pd.Series([self.r_, self.alpha_, self.a_, self.b_], index=PARAMS, name="coef")
-
-    @property
-    def summary(self) -> pd.DataFrame:
-        """Estimates, standard errors and 95% intervals (alpha in ``time_unit_``)."""
-        self._check_fitted()
-        table = summary_table(self._histories.value_and_grad, self.params_.to_numpy(), PARAMS)
-        table.attrs.update(time_unit=self.time_unit_, log_likelihood=self.log_likelihood_)
-        return table
+    def _restore_extra_state(self, extra: dict) -> None:
+        n_histories = extra.get("n_histories")
+        self.n_histories_ = None if n_histories is None else int(n_histories)
 
     def _check_unit(self, time_unit, what):
         if time_unit is not None:
@@ -292,7 +282,7 @@ class BetaGeoNBD:
 
             E[X(t)] = (a+b-1)/(a-1) * [1 - 2F1(r, a-1; a+b-1; -t/alpha)]
         """
-        self._check_fitted()
+        check_fitted(self)
         self._check_unit(time_unit, "time t")
         t = np.asarray(t, dtype=float)
         r, alpha, a, b = self.r_, self.alpha_, self.a_, self.b_
@@ -307,7 +297,7 @@ class BetaGeoNBD:
         the same formula after Pfaff's transformation of the paper's
         ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t)).
         """
-        self._check_fitted()
+        check_fitted(self)
         self._check_unit(time_unit, "time t")
         x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
         t = np.asarray(t, dtype=float)
@@ -321,7 +311,7 @@ class BetaGeoNBD:
         Computed as a logistic of the log-odds so it stays within [0, 1]. Equals 1 for
         customers without a repeat purchase (see the module docstring for why).
         """
-        self._check_fitted()
+        check_fitted(self)
         x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
         r, alpha, a, b = self.r_, self.alpha_, self.a_, self.b_
         repeat = x > 0
@@ -332,10 +322,10 @@ class BetaGeoNBD:
         return np.where(repeat, expit(-log_odds_dead), 1.0)
 
     def __repr__(self) -> str:
-        if not hasattr(self, "r_"):
-            return f"BetaGeoNBD(time_unit={self.time_unit!r})"
+        if getattr(self, "params_", None) is None:
+            return f"BetaGeoNBD(time_unit={self.time_unit.value!r})"
         return (
-            f"BetaGeoNBD(time_unit={self.time_unit_!r}): r={self.r_:.3f}, alpha={self.alpha_:.3f}, "
+            f"BetaGeoNBD(time_unit={self.time_unit_.value!r}): r={self.r_:.3f}, alpha={self.alpha_:.3f}, "
             f"a={self.a_:.3f}, b={self.b_:.3f}, log-likelihood={self.log_likelihood_:.1f}"
         )
 
@@ -358,7 +348,7 @@ def probability_alive_grid(
     p = model.probability_alive(xx, rr, np.full_like(rr, T))
     p = np.where((xx == 0) & (rr > 0), np.nan, p)
     out = pd.DataFrame(p, index=pd.Index(freq, name="frequency"), columns=pd.Index(np.round(recency, 3), name="recency"))
-    out.attrs.update(time_unit=model.time_unit_, T=T)
+    out.attrs.update(time_unit=model.time_unit_.value, T=T)
     return out
 
 

@@ -20,12 +20,12 @@ The model assumes spend is independent of how often someone buys: check it with
 Example
 -------
 >>> from clvlib.data import load_dataset
->>> from clvlib.models.noncontractual import GammaGamma
 >>> from clvlib.transactions import summarize_transactions
->>> summary = summarize_transactions(load_dataset().orders, "2025-12-31", time_unit="week")
->>> gg = GammaGamma().fit(summary["frequency"], summary["monetary_value"])
+>>> weekly = summarize_transactions(load_dataset().orders, "2025-12-31", time_unit="week")
+>>> from clvlib.models.noncontractual import GammaGamma
+>>> gg = GammaGamma().fit(weekly)   # or fit(weekly["frequency"], weekly["monetary_value"])
 >>> gg.time_unit_
-'week'
+<TimeUnit.WEEK: 'week'>
 >>> bool(gg.conditional_expected_order_value(0, 0.0)[0] == gg.mean_order_value_)
 True
 """
@@ -36,8 +36,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
-from clvlib.core.units import TimeUnit
-from clvlib.models.fitting import as_float_array, dot, maximize_log_likelihood, summary_table
+from clvlib.core.units import TimeUnit, check_same_unit
+from clvlib.models.base import FittedModel, check_fitted
+from clvlib.models.fitting import as_float_array, dot, maximize_log_likelihood, summary_columns
 
 PARAMS = ["p", "q", "gamma"]
 
@@ -107,28 +108,42 @@ def log_likelihood_and_gradient(params, frequency, monetary_value, weights=None)
     return _Spend(frequency, monetary_value, weights).value_and_grad(params)
 
 
-class GammaGamma:
+class GammaGamma(FittedModel):
     """Gamma-Gamma spend model fitted by maximum likelihood on repeat buyers.
 
-    Fitted attributes: ``p_``, ``q_``, ``gamma_`` (in money units), ``log_likelihood_``,
-    ``n_customers_`` (repeat buyers used), ``mean_order_value_`` (population mean spend
+    Fitted attributes (the contract of :class:`clvlib.models.base.FittedModel`): ``p_``,
+    ``q_``, ``gamma_`` (in money units; ``params_``), ``log_likelihood_``, ``aic_``,
+    ``n_obs_`` (repeat buyers used), ``mean_order_value_`` (population mean spend
     p*gamma/(q-1), needs q > 1) and ``time_unit_``. Spend per transaction has no time
-    unit, so ``time_unit_`` records the unit of the summary the data came from (taken from
-    ``frequency.attrs['time_unit']`` or the ``time_unit`` argument; None when unknown) so
-    it can be checked against the BG/NBD model it is combined with.
+    unit, so ``time_unit_`` records the unit of the customer summary the data came from
+    (its ``attrs['time_unit']``, or the ``time_unit`` argument) so it can be checked
+    against the BG/NBD model it is combined with.
     """
 
+    param_names = tuple(PARAMS)
+    fit_call = "fit(summary)"
+
     def __init__(self, time_unit: TimeUnit | str | None = None):
-        self.time_unit = None if time_unit is None else TimeUnit.parse(time_unit).value
+        self.time_unit = None if time_unit is None else TimeUnit.parse(time_unit)
 
-    def fit(self, frequency, monetary_value, weights=None) -> GammaGamma:
-        """Fit on customers with ``frequency > 0`` (others carry no spend information).
+    def fit(self, frequency, monetary_value=None, weights=None) -> GammaGamma:
+        """Fit on customers with ``frequency > 0`` (others carry no spend information); returns self.
 
-        ``monetary_value`` is each customer's mean spend per repeat transaction. Raises
+        ``frequency`` may be a per-customer summary DataFrame from
+        :func:`clvlib.transactions.summarize_transactions` (columns frequency and
+        monetary_value; an ``n_customers`` column is used as weights) or an array of
+        repeat-purchase counts with ``monetary_value``, each customer's mean spend per
+        repeat transaction. ``weights`` counts the customers each row stands for. Raises
         ValueError for negative spend, zero spend among repeat buyers (the Gamma
-        distribution has no zero) and fewer than two repeat buyers.
+        distribution has no zero), fewer than two repeat buyers, or an unknown time unit.
         """
-        unit = getattr(frequency, "attrs", {}).get("time_unit") or self.time_unit
+        data_unit = getattr(frequency, "attrs", {}).get("time_unit")
+        if isinstance(frequency, pd.DataFrame):
+            (frequency, monetary_value), weights = summary_columns(
+                frequency, ("frequency", "monetary_value"), weights, "GammaGamma"
+            )
+        elif monetary_value is None:
+            raise ValueError("Pass monetary_value along with frequency (or a summary DataFrame).")
         x, m, w = _validated(frequency, monetary_value, weights)
         keep = (x > 0) & (w > 0)
         if keep.sum() < 2:
@@ -141,6 +156,7 @@ class GammaGamma:
                 f"{int((m[keep] == 0).sum())} repeat buyers have a mean spend of 0: the Gamma-Gamma "
                 "model needs positive spend. Drop free orders before summarising."
             )
+        unit = self._data_unit(data_unit)
         x, m, w = x[keep], m[keep], w[keep]
         spend = _Spend(x, m, w)
         value_and_grad = spend.value_and_grad
@@ -148,26 +164,29 @@ class GammaGamma:
         # Method-of-moments flavoured start: p = 1 spend shape, q = 2, gamma from the mean.
         start = np.log([1.0, 2.0, max(float(np.average(m, weights=w)), 1e-6)])
         params = maximize_log_likelihood(value_and_grad, start, PARAMS, "Gamma-Gamma")
-        self.p_, self.q_, self.gamma_ = (float(v) for v in params)
-        self.log_likelihood_ = value_and_grad(params)[0]
-        self.n_customers_ = float(w.sum())
-        self.time_unit_ = None if unit is None else TimeUnit.parse(unit).value
-        self._spend = spend  # kept for the standard errors, computed on demand
-        return self
+        return self._set_fit(
+            params, time_unit=unit, log_likelihood=value_and_grad(params)[0],
+            n_obs=w.sum(), value_and_grad=value_and_grad,
+        )
 
-    def _check_fitted(self):
-        if not hasattr(self, "p_"):
-            raise ValueError("This GammaGamma is not fitted yet: call .fit(frequency, monetary_value) first.")
-
-    @property
-    def params_(self) -> pd.Series:
-        self._check_fitted()
-        return pd.Series([self.p_, self.q_, self.gamma_], index=PARAMS, name="coef")
+    def _data_unit(self, data_unit) -> TimeUnit:
+        """The unit of the summary the data came from: recorded on it, or given to the model."""
+        if data_unit is not None and self.time_unit is not None:
+            check_same_unit(self.time_unit, data_unit, what="customer summary")
+        unit = data_unit if data_unit is not None else self.time_unit
+        if unit is None:
+            raise ValueError(
+                "GammaGamma cannot tell the time unit of these customers: spend has none, but the "
+                "summary it came from does, and the BG/NBD model it is combined with must share it. "
+                "Fit on a summary from clvlib.transactions.summarize_transactions, or pass "
+                "GammaGamma(time_unit='week')."
+            )
+        return TimeUnit.parse(unit)
 
     @property
     def mean_order_value_(self) -> float:
         """Population mean spend per transaction, p*gamma/(q-1)."""
-        self._check_fitted()
+        check_fitted(self)
         if self.q_ <= 1:
             raise ValueError(
                 f"q = {self.q_:.3f} <= 1: the fitted spend distribution has no finite mean, so "
@@ -175,18 +194,12 @@ class GammaGamma:
             )
         return self.p_ * self.gamma_ / (self.q_ - 1)
 
-    @property
-    def summary(self) -> pd.DataFrame:
-        self._check_fitted()
-        table = summary_table(self._spend.value_and_grad, self.params_.to_numpy(), PARAMS)
-        table.attrs.update(log_likelihood=self.log_likelihood_)
-        return table
-
     def conditional_expected_order_value(self, frequency, monetary_value) -> np.ndarray:
         """E[M | m, x]: each customer's expected spend per future transaction.
 
         Customers with no repeat transaction get the population mean p*gamma/(q-1).
         """
+        check_fitted(self)
         x, m, _ = _validated(np.atleast_1d(frequency), np.atleast_1d(monetary_value))
         population = self.mean_order_value_
         px = self.p_ * x
@@ -194,7 +207,7 @@ class GammaGamma:
         return (1 - weight) * population + weight * m
 
     def __repr__(self) -> str:
-        if not hasattr(self, "p_"):
+        if getattr(self, "params_", None) is None:
             return "GammaGamma()"
         return (
             f"GammaGamma: p={self.p_:.3f}, q={self.q_:.3f}, gamma={self.gamma_:.3f}, "

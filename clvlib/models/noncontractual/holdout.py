@@ -29,7 +29,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from clvlib.core.units import TimeUnit, check_same_unit
+from clvlib.core.units import check_same_unit
+from clvlib.models.base import check_fitted
 from clvlib.models.noncontractual.bgnbd import BetaGeoNBD
 from clvlib.transactions.summary import customer_days, to_day_number
 
@@ -41,7 +42,7 @@ def holdout_by_frequency(model: BetaGeoNBD, split: pd.DataFrame, max_frequency: 
     ``max_frequency`` or more calibration purchases share the last row (labelled
     ``max_frequency``; plots show it as "7+").
     """
-    model._check_fitted()
+    check_fitted(model)
     unit = split.attrs.get("time_unit")
     if unit is not None:
         check_same_unit(model.time_unit_, unit, what="calibration/holdout split")
@@ -58,7 +59,7 @@ def holdout_by_frequency(model: BetaGeoNBD, split: pd.DataFrame, max_frequency: 
     out = table.groupby("frequency_cal").agg(
         n_customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean")
     )
-    out.attrs.update(time_unit=model.time_unit_, max_frequency=max_frequency)
+    out.attrs.update(time_unit=model.time_unit_.value, max_frequency=max_frequency)
     return out
 
 
@@ -79,8 +80,8 @@ def repeat_purchase_tracking(
     ``expected_cumulative``. ``.attrs['calibration_periods']`` is the number of periods in
     the calibration window (draw the split there).
     """
-    model._check_fitted()
-    unit = TimeUnit.parse(model.time_unit_)
+    check_fitted(model)
+    unit = model.time_unit_
     days = customer_days(orders, observation_end, customer_col, date_col, value_col=None)
     cal_day, end_day = to_day_number(calibration_end), to_day_number(observation_end)
     code, day = days.code, days.day

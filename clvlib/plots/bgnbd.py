@@ -1,21 +1,23 @@
-"""Figures for lesson 04 (predictive CLV); the numbers come from clvlib.btyd.
+"""Figures for lesson 04 (predictive CLV): BG/NBD against the holdout period, and P(alive).
 
-Each function draws already-computed tables on a matplotlib Axes and returns it.
+The tables come from :mod:`clvlib.models.noncontractual.holdout` and
+:func:`clvlib.models.noncontractual.bgnbd.probability_alive_grid`; each function draws one
+on an optional ``ax`` and returns it.
 """
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
-from clvlib.plots import PALETTE, new_axes, percent
+from clvlib.plots._style import PALETTE, new_axes, percent
 
 
-def plot_holdout_by_frequency(table: pd.DataFrame, ax=None):
+def plot_holdout_by_frequency(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Mean holdout purchases by calibration frequency, actual vs BG/NBD (FHL Figure 4).
 
-    ``table`` is :func:`clvlib.btyd.holdout_by_frequency`'s output.
+    ``table`` is :func:`clvlib.models.noncontractual.holdout.holdout_by_frequency`'s output.
     """
     ax = new_axes(ax)
     top = table.attrs.get("max_frequency", table.index.max())
@@ -31,7 +33,7 @@ def plot_holdout_by_frequency(table: pd.DataFrame, ax=None):
     return ax
 
 
-def _tracking(tracking: pd.DataFrame, actual: str, expected: str, ylabel: str, title: str, ax):
+def _tracking(tracking: pd.DataFrame, actual: str, expected: str, ylabel: str, title: str, ax: Axes | None) -> Axes:
     ax = new_axes(ax)
     unit = tracking.attrs.get("time_unit", tracking.index.name or "period")
     ax.plot(tracking.index, tracking[actual], color=PALETTE[0], label="actual")
@@ -46,7 +48,7 @@ def _tracking(tracking: pd.DataFrame, actual: str, expected: str, ylabel: str, t
     return ax
 
 
-def plot_cumulative_tracking(tracking: pd.DataFrame, ax=None):
+def plot_cumulative_tracking(tracking: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Cumulative repeat purchases of the cohort, actual vs expected (FHL Figure 2)."""
     return _tracking(
         tracking, "actual_cumulative", "expected_cumulative", "cumulative repeat purchases",
@@ -54,7 +56,7 @@ def plot_cumulative_tracking(tracking: pd.DataFrame, ax=None):
     )
 
 
-def plot_incremental_tracking(tracking: pd.DataFrame, ax=None):
+def plot_incremental_tracking(tracking: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Repeat purchases per period, actual vs expected (FHL Figure 3)."""
     return _tracking(
         tracking, "actual", "expected", "repeat purchases per period",
@@ -62,10 +64,10 @@ def plot_incremental_tracking(tracking: pd.DataFrame, ax=None):
     )
 
 
-def plot_probability_alive(grid: pd.DataFrame, ax=None):
+def plot_probability_alive(grid: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Heatmap of P(alive) over frequency (rows) x recency (columns).
 
-    ``grid`` is :func:`clvlib.btyd.probability_alive_grid`'s output; impossible cells
+    ``grid`` is :func:`clvlib.models.noncontractual.bgnbd.probability_alive_grid`'s output; impossible cells
     (no repeat purchase but recency > 0) stay blank.
     """
     ax = new_axes(ax, figsize=(8, 5))
@@ -81,7 +83,7 @@ def plot_probability_alive(grid: pd.DataFrame, ax=None):
         vmax=1,
         extent=(recency[0] - step / 2, recency[-1] + step / 2, freq[0] - 0.5, freq[-1] + 0.5),
     )
-    colorbar = plt.colorbar(image, ax=ax)
+    colorbar = ax.figure.colorbar(image, ax=ax)
     colorbar.set_label("P(alive)")
     percent(colorbar.ax)
     unit = grid.attrs.get("time_unit", "period")

@@ -1,17 +1,21 @@
 """Figures for lesson 01 (CLV basics): tornado chart, discounting, truncated sums.
 
-Each function draws already-computed tables from :mod:`clvlib.analysis.formulas`.
+Each function draws already-computed tables from :mod:`clvlib.analysis.formulas` on an
+optional ``ax`` and returns it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
-from clvlib.plots import PALETTE, dollars, new_axes
+from clvlib.plots._style import PALETTE, dollars, new_axes
 
 
-def tornado(sensitivity_table: pd.DataFrame, ax=None, labels: dict[str, str] | None = None):
+def plot_tornado(
+    sensitivity_table: pd.DataFrame, ax: Axes | None = None, labels: dict[str, str] | None = None
+) -> Axes:
     """Tornado chart of :func:`clvlib.analysis.formulas.sensitivity`: one bar per input, biggest on top.
 
     The left part of each bar is the CLV change when the input moves down, the right
@@ -35,7 +39,7 @@ def tornado(sensitivity_table: pd.DataFrame, ax=None, labels: dict[str, str] | N
     return ax
 
 
-def discounted_cash_flows(cash_flows, discount_factors, ax=None, period_label: str = "year"):
+def plot_discounted_cash_flows(cash_flows, discount_factors, ax: Axes | None = None, period_label: str = "year") -> Axes:
     """Bars of each cash flow and of its present value (cash flow x discount factor)."""
     flows = np.asarray(cash_flows, dtype=float)
     factors = np.asarray(discount_factors, dtype=float)
@@ -53,7 +57,9 @@ def discounted_cash_flows(cash_flows, discount_factors, ax=None, period_label: s
     return ax
 
 
-def truncated_sum_convergence(partial_sums: pd.Series, closed_form: float, ax=None, period_label: str = "periods"):
+def plot_truncated_sum_convergence(
+    partial_sums: pd.Series, closed_form: float, ax: Axes | None = None, period_label: str = "periods"
+) -> Axes:
     """Partial sums of the CLV series against the closed-form value they converge to."""
     ax = new_axes(ax)
     ax.plot(partial_sums.index, partial_sums.to_numpy(), color=PALETTE[0], label="sum of the first n terms")
@@ -66,12 +72,14 @@ def truncated_sum_convergence(partial_sums: pd.Series, closed_form: float, ax=No
     return ax
 
 
-def clv_distribution(clv_per_customer, clv_of_average: float, ax=None, bins: int = 40):
+def plot_clv_distribution(
+    clv_per_customer, average_clv: float, clv_of_average: float, ax: Axes | None = None, bins: int = 40
+) -> Axes:
     """Histogram of customers' CLVs with the average CLV and the CLV of the average customer."""
     values = np.asarray(clv_per_customer, dtype=float)
     ax = new_axes(ax)
     ax.hist(values, bins=bins, color=PALETTE[0], alpha=0.7)
-    ax.axvline(values.mean(), color=PALETTE[2], lw=2, label=f"average CLV ${values.mean():,.0f}")
+    ax.axvline(average_clv, color=PALETTE[2], lw=2, label=f"average CLV ${average_clv:,.0f}")
     ax.axvline(clv_of_average, color=PALETTE[3], lw=2, ls="--",
                label=f"CLV of the average customer ${clv_of_average:,.0f}")
     ax.set_xlabel("customer lifetime value")

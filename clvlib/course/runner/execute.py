@@ -1,0 +1,193 @@
+"""Running course notebooks in papermill kernels, several side by side.
+
+Each notebook runs in a worker process (``spawn``, the same on every OS) with a clean
+kernel environment; its stderr chatter goes to ``kernel-stderr.log`` so the console
+shows one progress line per notebook. A kernel that dies before it answers is retried;
+a failing cell is not. After a failure no new notebook starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from clvlib.course.runner.publish import export_html, rel_path
+
+KERNEL_NAME = "python3"
+KERNEL_START_ATTEMPTS = 3
+
+
+@dataclass
+class NotebookRun:
+    """What happened to one notebook."""
+
+    name: str
+    status: str = "not run"  # ok | failed | not run
+    seconds: float = 0.0
+    parameters: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+    hide_code: bool = False
+
+
+def hides_code(nb) -> bool:
+    """True for a notebook shown without its code (metadata ``"clvlib": {"hide_code": true}``)."""
+    return bool(nb.metadata.get("clvlib", {}).get("hide_code", False))
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def _failure_reason(exc: BaseException, timeout: int) -> str:
+    ename = getattr(exc, "ename", None)
+    if ename:
+        evalue = str(getattr(exc, "evalue", "")).strip().splitlines()
+        cell = getattr(exc, "exec_count", None)
+        where = f"in cell [{cell}]" if cell else "in a cell"
+        return f"{where}: {ename}: {evalue[0] if evalue else ''}"
+    if "Timeout" in type(exc).__name__ or "timed out" in str(exc).lower():
+        return f"a cell ran longer than the {timeout} s timeout"
+    return f"{type(exc).__name__}: {_one_line(exc)}"
+
+
+@contextlib.contextmanager
+def _stderr_to(log_path: Path):
+    """Send this process's (and so the kernel's) stderr to a file for a while.
+
+    Each kernel prints start-up chatter to the stderr it inherits, which would break the
+    one-line-per-notebook progress; it is kept in the report folder instead.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log_path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _execute(source: Path, target: Path, parameters: dict[str, Any], timeout: int, log_path: Path) -> None:
+    import papermill
+
+    with _stderr_to(log_path):
+        papermill.execute_notebook(
+            str(source),
+            str(target),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(source.parent),
+            execution_timeout=timeout,
+        )
+
+
+@contextlib.contextmanager
+def _kernel_environment():
+    """Environment the kernels inherit while the report runs (restored afterwards).
+
+    Figures must reach the notebook, so the inline backend is forced even when the
+    caller set MPLBACKEND=Agg (as the Makefile does for tests): with Agg a kernel's
+    ``plt.show()`` draws nothing and the report would have no charts. Kernels prefer this
+    environment's ``python3`` kernel spec and hash strings the same way on every run.
+    """
+    wanted = {
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "JUPYTER_PREFER_ENV_PATH": os.environ.get("JUPYTER_PREFER_ENV_PATH", "1"),
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0"),
+    }
+    saved = {k: os.environ.get(k) for k in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _kernel_failed_to_start(exc: BaseException) -> bool:
+    # Kernels started at the same moment by separate processes can be handed the same
+    # free port; the loser dies before it answers. Nothing has run yet, so retrying is safe.
+    return "Kernel died before replying to kernel_info" in str(exc)
+
+
+def _run_one(path: Path, executed: Path, parameters: dict[str, Any], timeout: int, log_path: Path):
+    """Execute one notebook in a worker process; return (status, error, seconds)."""
+    t0 = time.perf_counter()
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            _execute(path, executed, parameters, timeout, log_path)
+            return "ok", "", time.perf_counter() - t0
+        except Exception as exc:  # papermill raises several kinds; all mean "this notebook failed"
+            if attempt < KERNEL_START_ATTEMPTS and _kernel_failed_to_start(exc):
+                time.sleep(0.5 * attempt)
+                continue
+            return "failed", _failure_reason(exc, timeout), time.perf_counter() - t0
+    raise AssertionError("unreachable")
+
+
+def run_notebooks(
+    to_run: list[Path], runs: list[NotebookRun], run_dir: Path, timeout: int, jobs: int, echo
+) -> str:
+    """Run the notebooks, ``jobs`` at a time, and export each to HTML; return the failure reason.
+
+    The notebooks are independent (each loads the data itself), so on a machine with
+    several cores they run side by side in worker processes. After a failure no new
+    notebook is started; the ones already running finish. Progress is one line per
+    notebook as it finishes.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    total = len(to_run)
+    echo(f"Running {total} notebook{'s' if total != 1 else ''}, {jobs} at a time.", flush=True)
+    # "spawn": a clean interpreter per worker, the same on Linux, macOS and Windows. The
+    # workers, and so their kernels, inherit the environment set here while the pool runs.
+    context = multiprocessing.get_context("spawn")
+    log_path = run_dir / "kernel-stderr.log"
+    done_count = 0
+    with _kernel_environment(), ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
+        futures = {}
+        for i, (path, run) in enumerate(zip(to_run, runs, strict=True)):
+            if 0 < i < jobs:
+                time.sleep(1.0)  # stagger the first kernel starts (see _kernel_failed_to_start)
+            futures[pool.submit(_run_one, path, run_dir / f"{path.stem}.ipynb", run.parameters, timeout, log_path)] = run
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                run = futures[future]
+                if future.cancelled():
+                    continue
+                run.status, run.error, run.seconds = future.result()
+                done_count += 1
+                echo(f"[{done_count}/{total}] {run.name} ... {run.status} ({run.seconds:.1f} s)", flush=True)
+                if run.status != "ok":
+                    for other in pending:
+                        other.cancel()
+    reason = ""
+    for path, run in zip(to_run, runs, strict=True):
+        executed = run_dir / f"{path.stem}.ipynb"
+        try:
+            if executed.exists():
+                export_html(executed, run_dir / f"{path.stem}.html", run.hide_code)
+        except Exception as exc:  # a broken export must not hide the run's real outcome
+            if run.status == "ok":
+                run.status, run.error = "failed", f"HTML export failed: {_one_line(exc)}"
+        if run.status == "failed" and not reason:
+            kept = rel_path(executed, Path.cwd()) if executed.exists() else "(no output written)"
+            reason = f"{path.stem} failed {run.error}; executed notebook kept in {kept}"
+    return reason

@@ -1,0 +1,349 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 06 · Is a customer worth what they cost? CAC, LTV:CAC and payback by channel
+#
+# Beanstalk Coffee buys subscribers through four marketing channels. Some are cheap, some are
+# expensive. The question a marketing budget asks is not "which channel is cheapest?" but "where does
+# the next dollar bring the most value?". That needs the **customer acquisition cost (CAC)** next to
+# the **customer lifetime value (CLV)** of the customers each channel brings.
+#
+# **In this notebook you will learn**
+#
+# 1. to compute **CAC by channel and month** (spend ÷ new customers), and what to do with a month
+#    without any new customer;
+# 2. to compute **CLV by acquisition channel** from the survival curves of lesson 03 (margin, not
+#    revenue; discounted);
+# 3. to compare them as **LTV:CAC with bootstrap intervals**, and see that the cheapest channel is
+#    not the best;
+# 4. to read **payback curves**: how many months until a customer's margin has paid back their CAC;
+# 5. to examine the **"3:1" rule of thumb** instead of assuming it;
+# 6. to run a **budget scenario** that moves money between channels under stated assumptions.
+
+# %% [markdown]
+# ## Parameters
+#
+# `make report PARAMS=params/your_file.yml` replaces these values without editing the notebook.
+
+# %% tags=["parameters"]
+gross_margin_rate: float = 0.40  # gross margin as a share of monthly subscription revenue
+discount_rate_annual: float = 0.10  # yearly discount rate applied to future months
+horizon_months: int = 36  # months of value counted; capped at what the data can show
+extrapolate_to_months: int = 120  # a longer horizon for the parametric (extrapolated) comparison
+n_boot: int = 500  # bootstrap replicates for the LTV:CAC intervals
+confidence: float = 0.90  # coverage of the bootstrap intervals
+seed: int = 2024  # random seed of the bootstrap, so the intervals are reproducible
+baseline_months: int = 12  # budget scenario: the baseline is the average of the last this-many months
+elasticity: float = 0.7  # budget scenario: new customers grow like spend to this power (1 means no diminishing returns)
+shift_dollars: float = 1000.0  # budget scenario: monthly spend moved from the weakest to the strongest channel
+data_source: dict = {}  # {} is the embedded Beanstalk Coffee data; see params/ for your own files
+
+# %%
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from clvlib.analysis import acquisition
+from clvlib.data import load_dataset
+from clvlib.plots import acquisition as acquisition_plots
+
+dataset = load_dataset(data_source)
+subs, spend = dataset.subscriptions, dataset.marketing_spend
+horizon = min(horizon_months, acquisition.longest_common_horizon_months(subs, dataset.analysis_date))
+if horizon < horizon_months:
+    print(f"Horizon shortened from {horizon_months} to {horizon} months: the data do not show more in every channel.")
+assert horizon >= 1
+
+# %% [markdown]
+# ## 1. CAC by channel and month
+#
+# We attribute each month's spend in a channel to the subscribers who signed up through that channel
+# in the same month (no lag: an assumption; a channel whose ads convert weeks later would need one).
+
+# %%
+monthly = acquisition.cac_by_channel_month(spend, subs)
+monthly.tail(8)
+
+# %%
+acquisition_plots.plot_cac_by_month(monthly)
+plt.show()
+
+# %% [markdown]
+# ### A month without new customers
+#
+# CAC is spend ÷ new customers. A month with spend and **no** new customer has no CAC: the ratio has
+# zero below. Reporting it as infinity would wreck every average; as a blank NaN it would be
+# silently skipped. clvlib reports it as **`<NA>`**, with `cac_defined = False` and a note, and
+# the per-channel CAC below pools spend and customers over all months (a ratio of sums), which stays
+# defined. A two-month toy example:
+
+# %%
+toy_spend = pd.DataFrame({"month": ["2025-01", "2025-02"], "channel": ["podcast", "podcast"], "spend": [900.0, 400.0]})
+toy_subs = pd.DataFrame({"customer_id": ["p1", "p2", "p3"], "channel": "podcast",
+                         "signup_date": pd.to_datetime(["2025-01-04", "2025-01-19", "2025-01-28"])})
+toy = acquisition.cac_by_channel_month(toy_spend, toy_subs)
+toy
+
+# %%
+assert toy["cac"].iloc[1] is pd.NA and not toy["cac_defined"].iloc[1]
+assert acquisition.cac_by_channel(toy_spend, toy_subs).at["podcast", "cac"] == 1300 / 3  # pooled: still defined
+# On any data: every missing CAC is flagged and explained, never infinite.
+assert (monthly["cac"].isna() == ~monthly["cac_defined"]).all()
+assert monthly.loc[~monthly["cac_defined"], "note"].ne("").all()
+print(f"{(~monthly['cac_defined']).sum()} channel-months without a defined CAC in this data set")
+
+# %% [markdown]
+# Spend for a channel that brought no subscriber at all, or a negative spend, is refused with a
+# clear error (`load_dataset` catches both in files, and `cac_by_channel_month` checks again).
+
+# %%
+cac = acquisition.cac_by_channel(spend, subs)
+cac
+
+# %% [markdown]
+# ## 2. CLV by acquisition channel
+#
+# CLV here is what a new subscriber is worth to the business at signup: **monthly margin**
+# (revenue × margin rate) × the **discounted expected number of paid months**, from the
+# Kaplan-Meier survival curve of their channel (lesson 03). Kaplan-Meier only knows the months the
+# data cover, so this CLV counts `horizon` months: it is a floor.
+
+# %%
+clv = acquisition.clv_by_channel(subs, dataset.analysis_date, gross_margin_rate, discount_rate_annual, horizon)
+clv.round(2)
+
+# %% [markdown]
+# ## 3. LTV:CAC, with uncertainty
+#
+# LTV:CAC is lifetime margin per dollar of acquisition cost. Each channel's customers are
+# resampled with replacement `n_boot` times (a bootstrap) to show how sure we are of the value side;
+# CAC is held fixed (spend is known).
+
+# %%
+boot = acquisition.bootstrap_ltv_to_cac(
+    subs, spend, dataset.analysis_date, gross_margin_rate, discount_rate_annual, horizon,
+    n_boot=n_boot, confidence=confidence, seed=seed,
+)
+table = boot.summary
+table[["clv", "cac", "ltv_to_cac", "ltv_to_cac_lower", "ltv_to_cac_upper", "share_meeting_3_to_1"]].round(2)
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(14, 4.5))
+acquisition_plots.plot_cac_vs_clv(table, ax=axes[0])
+acquisition_plots.plot_ltv_to_cac(table, ax=axes[1])
+plt.tight_layout()
+plt.show()
+
+# %%
+rankings = acquisition.channel_rankings(table)
+rankings
+
+# %%
+assert (table["ltv_to_cac_lower"] <= table["ltv_to_cac"]).all() and (table["ltv_to_cac"] <= table["ltv_to_cac_upper"]).all()
+if dataset.is_embedded:
+    # The cheapest channel is not the best one: the two rankings differ, computed, not asserted in prose.
+    assert rankings["cheapest_first"].tolist() != rankings["best_ltv_to_cac_first"].tolist()
+    assert rankings["cheapest_first"].iloc[0] == "affiliate" and rankings["best_ltv_to_cac_first"].iloc[0] == "referral"
+    # Not a fluke of sampling: the intervals of the best and the cheapest channel do not overlap.
+    assert table.at["referral", "ltv_to_cac_lower"] > table.at["affiliate", "ltv_to_cac_upper"]
+
+# %% [markdown]
+# At Beanstalk Coffee, **affiliate** customers are the cheapest to acquire, but they leave fast. **Referral** customers
+# cost twice as much and return the most margin per dollar, because they stay for years. **Search**
+# is both the most expensive and the weakest per dollar, though its customers are valuable: it is
+# the price that hurts.
+#
+# ## 4. Payback: when has a customer paid for themselves?
+#
+# The payback curve adds up, month by month, the expected discounted margin of one acquired customer
+# (churners included: the curve flattens as customers leave). Payback is the month it crosses the
+# channel's CAC (dashed line). A payback period is about **cash and risk**: money spent today comes
+# back only after that many months, and only if the survival curve holds.
+
+# %%
+curves = acquisition.payback_curves(subs, dataset.analysis_date, gross_margin_rate, discount_rate_annual, horizon)
+payback = acquisition.payback_table(curves, cac)
+acquisition_plots.plot_payback_curves(curves, payback)
+plt.show()
+payback
+
+# %%
+last = curves.groupby("channel")["cumulative_discounted_margin"].last()
+assert ((last - clv["clv"]).abs() < 1e-6).all()  # the curve ends at the channel's CLV
+paid = payback["paid_back_within_horizon"]
+assert (last[paid] >= payback.loc[paid, "cac"].astype(float)).all()
+if dataset.is_embedded:
+    assert payback["payback_months"].astype(float).idxmax() == "search"  # two years to pay back
+    assert payback["payback_months"].astype(float).max() > 2 * payback["payback_months"].astype(float).min()
+
+# %% [markdown]
+# ## 5. The 3:1 rule, examined
+#
+# A popular rule says LTV:CAC should be at least 3. On the Beanstalk data, by our estimate, **no
+# channel** reaches it, yet all four pay back within three years. Before concluding anything, look at what the ratio depends on.
+#
+# **How far ahead you count.** Dividing each payback curve by CAC gives LTV:CAC at every horizon:
+# it crosses 1 at payback, and reaches 3 only if you are willing to count enough years.
+
+# %%
+by_horizon = acquisition.ltv_to_cac_by_horizon(curves, cac)
+acquisition_plots.plot_ltv_to_cac_by_horizon(by_horizon)
+plt.show()
+
+# %% [markdown]
+# **How value is defined.** The same data, four conventions: our margin-based CLV over `horizon`
+# months; over one year; revenue instead of margin (a common shortcut); and a log-logistic survival
+# model extrapolated to `extrapolate_to_months` months (lesson 03: beyond the data, a model's
+# assumption).
+
+# %%
+conventions = {
+    f"margin, {horizon} months (our estimate)": table["ltv_to_cac"],
+    f"margin, {min(12, horizon)} months": acquisition.ltv_to_cac(subs, spend, dataset.analysis_date, gross_margin_rate, discount_rate_annual,
+                                                min(12, horizon))["ltv_to_cac"],
+    f"revenue, {horizon} months": acquisition.ltv_to_cac(subs, spend, dataset.analysis_date, 1.0, discount_rate_annual,
+                                                         horizon)["ltv_to_cac"],
+    f"margin, {extrapolate_to_months} months (log-logistic)": acquisition.ltv_to_cac(
+        subs, spend, dataset.analysis_date, gross_margin_rate, discount_rate_annual, extrapolate_to_months, model="loglogistic"
+    )["ltv_to_cac"],
+}
+ratio_by_convention = pd.DataFrame(conventions).astype(float)
+ratio_by_convention.round(2)
+
+# %%
+assert (ratio_by_convention.iloc[:, 1] <= ratio_by_convention.iloc[:, 0] + 1e-9).all()  # fewer months, less value
+if gross_margin_rate < 1:
+    assert (ratio_by_convention.iloc[:, 2] > ratio_by_convention.iloc[:, 0]).all()  # revenue flatters
+if dataset.is_embedded:
+    meets = ratio_by_convention >= acquisition.RULE_OF_THUMB_LTV_TO_CAC
+    assert not meets.iloc[:, 0].any() and meets.iloc[:, 2].all()  # the verdict flips with the convention
+
+# %% [markdown]
+# On the Beanstalk data the verdict of "3:1" flips with the bookkeeping: on revenue every channel
+# passes, on three years of margin none does, and only the extrapolated model lets referral pass. So the rule is a conversation starter, not a decision rule:
+#
+# * it is silent on **what LTV means** (revenue or margin, how many years, discounted or not);
+# * it hides **time**: a channel at 3:1 after ten years can be a cash problem today (see payback);
+# * it uses the **average** CAC, while a budget decision is about the **next** customer, who costs
+#   more than the average when returns diminish (section 6);
+# * an LTV:CAC of 1.2 that pays back in two years still creates value; one of 4 on a channel that
+#   cannot grow does not help the budget. What matters is **value created per marginal dollar**.
+#
+# ## 6. A budget scenario
+#
+# What if we moved `shift_dollars` a month from the weakest channel (lowest LTV:CAC) to the strongest?
+# The answer needs an assumption about **diminishing returns**, stated here rather than hidden:
+#
+# > new customers in a channel = today's × (new spend ÷ today's spend) ^ `elasticity`
+#
+# With elasticity 0.7, doubling spend brings 2^0.7 = 1.6 times the customers, so the next customer
+# costs 1/0.7 = 1.4 times the average CAC. We also assume the extra customers are worth the
+# channel's current CLV. The baseline is the average month of the last `baseline_months` months.
+
+# %%
+baseline = acquisition.budget_baseline(spend, subs, table, last_months=baseline_months)
+weakest = table["ltv_to_cac"].astype(float).idxmin()
+strongest = table["ltv_to_cac"].astype(float).idxmax()
+moved = min(shift_dollars, float(baseline.at[weakest, "spend"]))
+new_spend = {weakest: baseline.at[weakest, "spend"] - moved, strongest: baseline.at[strongest, "spend"] + moved}
+scenario = acquisition.budget_scenario(baseline, new_spend, elasticity)
+print(f"Moving ${moved:,.0f}/month from {weakest} to {strongest}; assumption: {scenario.attrs['assumption']}")
+scenario[["spend_baseline", "spend_scenario", "new_customers_baseline", "new_customers_scenario",
+          "value_minus_spend_baseline", "value_minus_spend_scenario", "marginal_cac_scenario"]].round(1)
+
+# %%
+acquisition_plots.plot_budget_scenario(scenario)
+plt.show()
+
+# %% [markdown]
+# How much of the gain survives a different assumption? The same move under several elasticities,
+# and the best split of the same total budget (where the marginal value of a dollar is equal in
+# every channel):
+
+# %%
+gain_by_elasticity = pd.Series(
+    {e: acquisition.budget_scenario(baseline, new_spend, e).loc["total", "value_minus_spend_scenario"]
+        - acquisition.budget_scenario(baseline, new_spend, e).loc["total", "value_minus_spend_baseline"]
+     for e in (0.5, 0.7, 0.9, 1.0)},
+    name="monthly value gained by the move",
+).rename_axis("elasticity")
+gain_by_elasticity.round(0).to_frame()
+
+# %%
+best_split = acquisition.optimal_budget_split(baseline, float(baseline["spend"].sum()), elasticity)
+best = acquisition.budget_scenario(baseline, best_split, elasticity)
+pd.DataFrame({"spend today": baseline["spend"], "best split": best_split}).round(0)
+
+# %%
+assert abs(scenario.at["total", "spend_scenario"] - scenario.at["total", "spend_baseline"]) < 1e-6  # money is moved, not added
+assert gain_by_elasticity.is_monotonic_increasing  # stronger diminishing returns, smaller gain
+assert best.at["total", "value_minus_spend_scenario"] >= scenario.at["total", "value_minus_spend_scenario"] - 1e-6
+if dataset.is_embedded:
+    assert gain_by_elasticity[elasticity] > 0  # moving money from search to referral pays, even with diminishing returns
+
+# %% [markdown]
+# Even with strong diminishing returns, moving money from search to referral creates value, but the
+# best split does not put everything into referral: each extra dollar there buys fewer customers.
+# In practice the elasticity is unknown; it is worth *measuring* with a controlled spend test
+# before moving a large budget.
+#
+# ## What this means for the business
+#
+# * **The cheapest channel is not the best.** Affiliate customers cost least and are worth least;
+#   referral customers cost more and return the most per dollar. Rank channels by value per dollar,
+#   with intervals, never by CAC alone.
+# * **Payback is about cash and risk.** Search takes about two years to pay back its CAC; a
+#   business short of cash feels that long before the lifetime value arrives.
+# * **"3:1" is a convention, not a law.** State what LTV means (margin, horizon, discounting) before
+#   quoting a ratio, and decide with marginal, not average, CAC.
+# * **Budget moves need an explicit response assumption.** Here a stated power law; in real life,
+#   measure it with spend experiments before trusting it.
+#
+# ## Exercises
+#
+# **Exercise 1.** Recompute the payback table with a **20 %** yearly discount rate. Store the new
+# payback months per channel in `answer_1` (a Series). Can payback get shorter?
+
+# %% tags=["solution"]
+curves_20 = acquisition.payback_curves(subs, dataset.analysis_date, gross_margin_rate, 0.20, horizon)
+answer_1 = acquisition.payback_table(curves_20, cac)["payback_months"]
+answer_1
+
+# %%
+both = pd.concat([answer_1.astype(float), payback["payback_months"].astype(float)], axis=1).dropna()
+assert (both.iloc[:, 0] >= both.iloc[:, 1]).all()  # discounting more heavily can only delay payback
+
+# %% [markdown]
+# **Exercise 2.** With elasticity **0.5**, how many extra new customers a month would **doubling**
+# the strongest channel's spend bring? Store the number in `answer_2`.
+
+# %% tags=["solution"]
+doubled = acquisition.budget_scenario(baseline, {strongest: 2 * baseline.at[strongest, "spend"]}, 0.5)
+answer_2 = doubled.at[strongest, "new_customers_scenario"] - doubled.at[strongest, "new_customers_baseline"]
+answer_2
+
+# %%
+expected = baseline.at[strongest, "new_customers"] * (2**0.5 - 1)
+assert abs(answer_2 - expected) < 1e-9  # 41% more customers for 100% more spend
+
+# %% [markdown]
+# **Exercise 3.** How many months of value must be counted before the strongest channel's LTV:CAC
+# reaches **2**? Store the number of months in `answer_3` (or `None` if it never does within the
+# horizon).
+
+# %% tags=["solution"]
+reached = by_horizon[(by_horizon["channel"] == strongest) & (by_horizon["ltv_to_cac"] >= 2)]
+answer_3 = int(reached["months"].min()) if len(reached) else None
+answer_3
+
+# %%
+if answer_3 is not None:
+    assert 1 <= answer_3 <= horizon
+    assert answer_3 >= payback.at[strongest, "payback_months"]  # a ratio of 2 comes after a ratio of 1
+if dataset.is_embedded:
+    assert answer_3 is not None and answer_3 > 12  # more than a year of margin for 2 dollars per dollar
