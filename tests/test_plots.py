@@ -135,7 +135,6 @@ CALLS = {
     "plot_customer_timelines": ((pd.DataFrame({
         "customer_id": ["a", "b"], "signup_date": pd.to_datetime(["2025-01-01", "2025-02-01"]),
         "cancel_date": pd.to_datetime(["2025-03-01", None]), "churned": [True, False]}), "2025-06-30"), {}),
-    "plot_monthly_churn_by_tenure": (({"search": pd.Series([0.1, 0.05], index=[1, 2])},), {}),
     "plot_holdout_by_frequency": ((pd.DataFrame({"actual": [0.2, 0.8], "predicted": [0.25, 0.7]}, index=[0, 1]),), {}),
     "plot_cumulative_tracking": ((_tracking(),), {}),
     "plot_incremental_tracking": ((_tracking(),), {}),

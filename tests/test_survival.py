@@ -514,3 +514,31 @@ def test_monthly_parametric_curve_steps_on_anniversaries(durations):
     assert fitter.billing_ == "monthly" and fitter.time_unit_ is TimeUnit.MONTH
     with pytest.raises(ValueError, match="billing"):
         sv.fit_parametric(durations, billing="weekly")
+
+
+def test_survival_table_is_lifelines_curve_and_band_by_hand():
+    """Four customers, one censored: S = 1, 3/4, 1/2 (censored at 2.5), 0 at 4 — as lifelines' own tables."""
+    km = sv.fit_kaplan_meier(_toy([1, 2, 2.5, 4], [True, True, False, True]))
+    table = sv.survival_table({"toy": km})
+    assert table.index.names == ["curve", "months"]
+    assert table.loc["toy", "survival"].to_dict() == pytest.approx({0.0: 1.0, 1.0: 0.75, 2.0: 0.5, 2.5: 0.5, 4.0: 0.0})
+    band = km.confidence_interval_survival_function_
+    np.testing.assert_allclose(table.loc["toy", "lower"], band.iloc[:, 0])
+    np.testing.assert_allclose(table.loc["toy", "upper"], band.iloc[:, 1])
+    with pytest.raises(ValueError, match="No fitted curves"):
+        sv.survival_table({})
+
+
+def test_churn_by_tenure_table_stacks_monthly_churn_per_group(durations):
+    """The long table holds exactly monthly_churn_by_tenure for each channel, in the cohorts layout."""
+    fitters = sv.fit_kaplan_meier(durations, by="channel")
+    table = sv.churn_by_tenure_table(fitters, 24, by="channel")
+    assert list(table.columns) == ["channel", "months_since_signup", "churn_rate"]
+    for channel, km in fitters.items():
+        rate = sv.monthly_churn_by_tenure(km, 24)
+        rows = table[table["channel"] == channel]
+        np.testing.assert_array_equal(rows["months_since_signup"], rate.index)
+        np.testing.assert_allclose(rows["churn_rate"], rate.to_numpy(), rtol=0, atol=0)
+    toy = sv.churn_by_tenure_table({"toy": sv.fit_kaplan_meier(_toy([1, 2, 2.5, 4], [True, True, False, True]))})
+    # S(0..4) = 1, .75, .5, .5, 0: churn 1/4, then 1/3, then 0, then 1.
+    assert toy["churn_rate"].tolist() == pytest.approx([0.25, 1 / 3, 0.0, 1.0])

@@ -42,8 +42,17 @@ def plot_retention_heatmap(table: pd.DataFrame, ax: Axes | None = None, max_mont
     return ax
 
 
-def plot_churn_by_tenure(table: pd.DataFrame, ax: Axes | None = None, by: str | None = None) -> Axes:
-    """Monthly churn rate against months since signup (from :func:`clvlib.analysis.cohorts.churn_by_tenure`)."""
+def plot_churn_by_tenure(
+    table: pd.DataFrame,
+    ax: Axes | None = None,
+    by: str | None = None,
+    title: str = "Churn falls with tenure: the leavers leave first",
+) -> Axes:
+    """Monthly churn rate against months since signup, one line per ``by`` group.
+
+    Draws the long table of :func:`clvlib.analysis.cohorts.churn_by_tenure` (cohort life
+    tables) or of :func:`clvlib.models.survival.churn_by_tenure_table` (fitted curves).
+    """
     ax = new_axes(ax)
     groups = table.groupby(by, sort=True) if by else [("all customers", table)]
     for i, (name, g) in enumerate(groups):
@@ -54,7 +63,7 @@ def plot_churn_by_tenure(table: pd.DataFrame, ax: Axes | None = None, by: str | 
     fine_percent(ax)
     ax.set_ylim(bottom=0)
     ax.legend(frameon=False)
-    ax.set_title("Churn falls with tenure: the leavers leave first")
+    ax.set_title(title)
     return ax
 
 

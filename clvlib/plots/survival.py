@@ -7,9 +7,8 @@ The numbers come from :mod:`clvlib.models.survival` (Kaplan-Meier, parametric fi
 A *survival table* is what :func:`plot_survival_curves` draws: one row per curve and time,
 index ``(curve, time)``, a ``survival`` column (a share, or a count of customers still
 active) and optionally ``lower``/``upper`` (a confidence band). A fitted lifelines
-Kaplan-Meier curve becomes one with
-``km.survival_function_.join(km.confidence_interval_survival_function_)`` and
-``set_axis(["survival", "lower", "upper"], axis=1)``.
+Kaplan-Meier curves become one with
+:func:`clvlib.models.survival.survival_table`.
 
 Example
 -------
@@ -218,18 +217,4 @@ def plot_customer_timelines(sample: pd.DataFrame, analysis_date, ax: Axes | None
     ax.set_yticks(range(len(rows)), rows["customer_id"])
     ax.set_xlabel("calendar date")
     ax.set_title("Each line is a subscriber: x = cancelled, o = still active (censored)")
-    return ax
-
-
-def plot_monthly_churn_by_tenure(rates: Mapping[str, pd.Series], ax: Axes | None = None) -> Axes:
-    """Monthly churn by month of tenure, one line per group (from ``monthly_churn_by_tenure``)."""
-    ax = new_axes(ax)
-    for i, (name, series) in enumerate(rates.items()):
-        ax.plot(series.index, series.to_numpy(), marker=".", color=PALETTE[i % len(PALETTE)], label=str(name))
-    percent(ax)
-    ax.set_ylim(bottom=0)
-    ax.set_xlabel("month of tenure")
-    ax.set_ylabel("share who do not renew that month")
-    ax.set_title("Churn falls with tenure and the channels converge")
-    ax.legend(frameon=False)
     return ax

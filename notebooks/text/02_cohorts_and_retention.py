@@ -150,7 +150,7 @@ calibration = min(calibration_months, len(survivors) - 2)
 if calibration != calibration_months:
     print(f"Only {len(survivors) - 1} months observed: fitting on {calibration} months instead of {calibration_months}.")
 comparison, model = sbg.compare_projections(survivors.to_numpy(), calibration, time_unit="month")
-retention_plots.plot_projections(comparison)
+retention_plots.plot_retention_projections(comparison)
 plt.show()
 model.summary.round(3)
 
@@ -232,7 +232,7 @@ assert np.allclose(value_table["constant churn"], value_table["constant churn"].
 rows, fig_axes = [], plt.subplots(1, 2, figsize=(12, 4), sharey=True)[1]
 for ax, (segment, counts) in zip(fig_axes, sbg.FADER_HARDIE_2007_SURVIVORS.items(), strict=True):
     table, fitted = sbg.compare_projections(counts, calibration_periods=7, time_unit="year")
-    retention_plots.plot_projections(table, ax=ax, unit_label="years since acquisition")
+    retention_plots.plot_retention_projections(table, ax=ax, unit_label="years since acquisition")
     ax.set_title(f"Fader & Hardie (2007): {segment.replace('_', ' ')}")
     paper = sbg.FADER_HARDIE_2007_ESTIMATES[segment]
     rows.append({"segment": segment, "alpha": fitted.alpha_, "alpha (paper)": paper["alpha"],

@@ -54,6 +54,7 @@ import pandas as pd
 from clvlib.analysis import lifetimes
 from clvlib.data import load_dataset, load_truth
 from clvlib.models import survival
+from clvlib.plots import retention as retention_plots
 from clvlib.plots import survival as survival_plots
 
 dataset = load_dataset(data_source)
@@ -145,15 +146,9 @@ km_all = survival.fit_kaplan_meier(durations)
 km_plan = survival.fit_kaplan_meier(durations, by="plan")
 km_channel = survival.fit_kaplan_meier(durations, by="channel")
 
-def kaplan_meier_table(fitters: dict) -> pd.DataFrame:
-    """S(t) and its 95% band for each fitted curve (lifelines' own tables), indexed by (curve, months)."""
-    tables = {name: km.survival_function_.join(km.confidence_interval_survival_function_)
-              .set_axis(["survival", "lower", "upper"], axis=1) for name, km in fitters.items()}
-    return pd.concat(tables, names=["curve", "months"])
-
 fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
-survival_plots.plot_survival_curves(kaplan_meier_table(km_plan), ax=axes[0], title="By plan")
-survival_plots.plot_survival_curves(kaplan_meier_table(km_channel), ax=axes[1], title="By channel")
+survival_plots.plot_survival_curves(survival.survival_table(km_plan), ax=axes[0], title="By plan")
+survival_plots.plot_survival_curves(survival.survival_table(km_channel), ax=axes[1], title="By channel")
 plt.show()
 
 # %% [markdown]
@@ -189,7 +184,7 @@ if dataset.is_embedded:
 rmst_all = survival.restricted_mean_lifetime_months(km_all, km_horizon_months)
 print(f"Expected months as a subscriber in the first {km_horizon_months}: {rmst_all:.1f} "
       f"(median lifetime {survival.median_lifetime_months(km_all):.0f} months)")
-survival_plots.plot_rmst_area(kaplan_meier_table({"Kaplan-Meier S(t)": km_all}), km_horizon_months)
+survival_plots.plot_rmst_area(survival.survival_table({"Kaplan-Meier S(t)": km_all}), km_horizon_months)
 plt.show()
 
 # %% [markdown]
@@ -207,7 +202,7 @@ choice.summary.round(1)
 
 # %%
 parametric = {name: survival.survival_curve(fit, range(extrapolate_to_months + 1)) for name, fit in choice.fits.items()}
-curves = pd.concat([kaplan_meier_table({"Kaplan-Meier (data)": km_all}),
+curves = pd.concat([survival.survival_table({"Kaplan-Meier (data)": km_all}),
                     pd.concat(parametric, names=["curve", "months"]).to_frame("survival")])
 survival_plots.plot_survival_curves(
     curves, observed="Kaplan-Meier (data)", highlight=choice.best_name, data_end=float(km_all.durations.max()),
@@ -281,8 +276,8 @@ ph_check = survival.check_proportional_hazards(cox, durations)
 ph_check.round(4)
 
 # %%
-churn_by_tenure = {name: survival.monthly_churn_by_tenure(km, 24) for name, km in km_channel.items()}
-survival_plots.plot_monthly_churn_by_tenure(churn_by_tenure)
+churn_by_tenure = survival.churn_by_tenure_table(km_channel, 24, by="channel")
+retention_plots.plot_churn_by_tenure(churn_by_tenure, by="channel", title="Churn falls with tenure and the channels converge")
 plt.show()
 
 # %%

@@ -53,7 +53,7 @@ from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
 from clvlib.models.noncontractual.bgnbd import probability_alive_grid
 from clvlib.models.noncontractual.gammagamma import frequency_spend_correlation
 from clvlib.models.noncontractual.holdout import holdout_by_frequency, repeat_purchase_tracking
-from clvlib.plots import btyd as btyd_plots
+from clvlib.plots import bgnbd as bgnbd_plots
 from clvlib.plots import segments as segment_plots
 from clvlib.transactions import (
     calibration_holdout_split,
@@ -162,9 +162,9 @@ if dataset.is_embedded and time_unit == "week":
 by_frequency = holdout_by_frequency(bgnbd, split, max_frequency=7)
 tracking = repeat_purchase_tracking(bgnbd, orders, cal_end, observation_end)
 fig, axes = plt.subplots(1, 3, figsize=(17, 4.5))
-btyd_plots.plot_holdout_by_frequency(by_frequency, ax=axes[0])
-btyd_plots.plot_cumulative_tracking(tracking, ax=axes[1])
-btyd_plots.plot_incremental_tracking(tracking, ax=axes[2])
+bgnbd_plots.plot_holdout_by_frequency(by_frequency, ax=axes[0])
+bgnbd_plots.plot_cumulative_tracking(tracking, ax=axes[1])
+bgnbd_plots.plot_incremental_tracking(tracking, ax=axes[2])
 plt.tight_layout()
 plt.show()
 by_frequency.round(2)
@@ -200,7 +200,7 @@ if dataset.is_embedded:
 full_model = BetaGeoNBD(time_unit=time_unit).fit(summary)
 typical_T = float(summary["T"].median())
 grid = probability_alive_grid(full_model, T=typical_T, max_frequency=15)
-btyd_plots.plot_probability_alive(grid)
+bgnbd_plots.plot_probability_alive(grid)
 plt.show()
 p_alive = pd.Series(full_model.probability_alive(summary["frequency"], summary["recency"], summary["T"]),
                     index=summary.index)
@@ -318,9 +318,9 @@ if cdnow_orders is not None:
 if cdnow_orders is not None:
     cd_tracking = repeat_purchase_tracking(cd_model, cdnow_orders, "1997-09-30", "1998-06-30")
     fig, axes = plt.subplots(1, 3, figsize=(17, 4.5))
-    btyd_plots.plot_holdout_by_frequency(holdout_by_frequency(cd_model, cd_split), ax=axes[0])
-    btyd_plots.plot_cumulative_tracking(cd_tracking, ax=axes[1])
-    btyd_plots.plot_incremental_tracking(cd_tracking, ax=axes[2])
+    bgnbd_plots.plot_holdout_by_frequency(holdout_by_frequency(cd_model, cd_split), ax=axes[0])
+    bgnbd_plots.plot_cumulative_tracking(cd_tracking, ax=axes[1])
+    bgnbd_plots.plot_incremental_tracking(cd_tracking, ax=axes[2])
     plt.tight_layout()
     plt.show()
     week78 = cd_tracking.iloc[-1]

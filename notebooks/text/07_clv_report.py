@@ -40,9 +40,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from clvlib.analysis import acquisition, kpi_models, kpi_text, kpis
+from clvlib.analysis import kpi_models, kpi_text, kpis
 from clvlib.data import load_dataset
-from clvlib.plots import report as report_plots
+from clvlib.plots import executive as executive_plots
 
 # Optimisers may take a step through log(0) on the way; the fits themselves are checked below.
 warnings.filterwarnings("ignore", category=RuntimeWarning)
@@ -97,7 +97,7 @@ display(HTML(kpi_text.kpi_table_html(changes, current_label=f"{start + pd.Timede
 # ## Trends
 
 # %%
-fig = report_plots.trend_panels(history)
+fig = executive_plots.plot_kpi_trends(history)
 plt.show()
 
 # %% [markdown]
@@ -108,7 +108,7 @@ plt.show()
 # necessarily losing money, but it has little room for error.
 
 # %%
-report_plots.ltv_to_cac_bars(channels, acquisition.RULE_OF_THUMB_LTV_TO_CAC)
+executive_plots.plot_ltv_to_cac_bars(channels)
 plt.show()
 table = pd.DataFrame({
     "lifetime value": channels["clv"].map(lambda v: kpi_text.format_value(float(v), "money")),
@@ -129,7 +129,7 @@ display(table)
 # **lapsed**.
 
 # %%
-report_plots.share_bars(mix, "Share of web-shop customers by stage")
+executive_plots.plot_segment_shares(mix, "Share of web-shop customers by stage")
 plt.show()
 
 # %% [markdown]

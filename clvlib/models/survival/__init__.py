@@ -25,6 +25,7 @@ Example
 
 from clvlib.models.survival.checks import DURATION_COLUMNS, TIME_UNIT, check_durations
 from clvlib.models.survival.kaplan_meier import (
+    churn_by_tenure_table,
     discounted_expected_lifetime_months,
     fit_kaplan_meier,
     km_covers_horizon,
@@ -33,6 +34,7 @@ from clvlib.models.survival.kaplan_meier import (
     monthly_churn_by_tenure,
     restricted_mean_lifetime_months,
     survival_curve,
+    survival_table,
 )
 from clvlib.models.survival.parametric import (
     MIN_PARAMETRIC_TENURE_MONTHS,
@@ -65,6 +67,8 @@ __all__ = [
     "km_max_horizon_months",
     "median_lifetime_months",
     "monthly_churn_by_tenure",
+    "churn_by_tenure_table",
+    "survival_table",
     "restricted_mean_lifetime_months",
     "survival_curve",
 ]

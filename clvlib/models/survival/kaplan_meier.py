@@ -24,6 +24,7 @@ Example
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -219,3 +220,36 @@ def monthly_churn_by_tenure(fitter, max_months: int | None = None) -> pd.Series:
     last = int(np.argmin(alive)) if not alive.all() else max_months
     rate = 1.0 - curve[1 : last + 1] / curve[:last]
     return pd.Series(rate, index=pd.RangeIndex(1, last + 1, name="month of tenure"), name=str(fitter.label))
+
+
+def survival_table(fitters: Mapping[str, KaplanMeierFitter]) -> pd.DataFrame:
+    """S(t) and its 95% band for each fitted curve, indexed by (curve, months).
+
+    Columns ``survival``, ``lower``, ``upper`` come from lifelines' own tables (the fit's
+    event times), the layout :func:`clvlib.plots.survival.plot_survival_curves` draws.
+    """
+    if not fitters:
+        raise ValueError("No fitted curves given: pass a dict of name -> fit_kaplan_meier(...) results.")
+    tables = {}
+    for name, km in fitters.items():
+        fitter_unit(km)
+        band = km.confidence_interval_survival_function_
+        tables[name] = pd.DataFrame(
+            {"survival": km.survival_function_.iloc[:, 0], "lower": band.iloc[:, 0], "upper": band.iloc[:, 1]}
+        )
+    return pd.concat(tables, names=["curve", "months"])
+
+
+def churn_by_tenure_table(fitters: Mapping[str, object], max_months: int | None = None, by: str = "group") -> pd.DataFrame:
+    """:func:`monthly_churn_by_tenure` of each fit as one long table.
+
+    Columns ``by``, ``months_since_signup``, ``churn_rate``: the layout of
+    :func:`clvlib.analysis.cohorts.churn_by_tenure`, so one figure draws both.
+    """
+    frames = [
+        pd.DataFrame({by: name, "months_since_signup": rate.index.to_numpy(), "churn_rate": rate.to_numpy()})
+        for name, rate in ((name, monthly_churn_by_tenure(fit, max_months)) for name, fit in fitters.items())
+    ]
+    if not frames:
+        raise ValueError("No fitted curves given: pass a dict of name -> fitted model.")
+    return pd.concat(frames, ignore_index=True)
