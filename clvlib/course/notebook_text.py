@@ -38,7 +38,7 @@ import nbformat
 from clvlib.course.notebook_checks import list_notebooks, read_notebook
 from clvlib.data import PROJECT_ROOT
 
-TEXT_FOLDER_NAME = "text"  # below the notebooks folder; notebooks/conftest.py keeps pytest out of it
+TEXT_FOLDER_NAME = "text"  # below the notebooks folder; pyproject's addopts keep pytest out of it
 REGENERATE_COMMAND = "make notebooks-text"
 # jupytext's percent format, with only the metadata worth reviewing (see the module docstring).
 TEXT_FORMAT = {
