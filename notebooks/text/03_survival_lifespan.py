@@ -57,6 +57,7 @@ from clvlib.models import survival
 from clvlib.plots import retention as retention_plots
 from clvlib.plots import survival as survival_plots
 
+# %%
 dataset = load_dataset(data_source)
 durations = lifetimes.durations_from_subscriptions(dataset.subscriptions, dataset.analysis_date)
 covariates = [c for c in ("channel", "plan", "promo_signup", "age_years") if c in durations.columns]

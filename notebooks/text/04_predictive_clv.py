@@ -45,22 +45,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from clvlib import transactions
 from clvlib.analysis import segments
 from clvlib.analysis.predictive_clv import customer_lifetime_value
 from clvlib.core.units import UnitMismatchError, convert_periods
 from clvlib.data import cdnow, load_dataset, load_truth
-from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
+from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma, gammagamma, holdout
 from clvlib.models.noncontractual.bgnbd import probability_alive_grid
-from clvlib.models.noncontractual.gammagamma import frequency_spend_correlation
-from clvlib.models.noncontractual.holdout import holdout_by_frequency, repeat_purchase_tracking
 from clvlib.plots import bgnbd as bgnbd_plots
 from clvlib.plots import segments as segment_plots
-from clvlib.transactions import (
-    calibration_holdout_split,
-    calibration_summary,
-    summarize_transactions,
-)
 
+# %%
 dataset = load_dataset(data_source)
 orders = dataset.orders
 observation_end = dataset.analysis_date
@@ -89,7 +84,7 @@ print(f"CLV horizon: {clv_horizon:g} {clv_horizon_unit}s = {horizon_periods:.1f}
 # Snowflake), and `clvlib.transactions.summarize_with_duckdb` runs it on files larger than memory.
 
 # %%
-summary = summarize_transactions(orders, observation_end, time_unit=time_unit)
+summary = transactions.summarize_transactions(orders, observation_end, time_unit=time_unit)
 print(f"time unit recorded on the summary: {summary.attrs['time_unit']}")
 summary.head()
 
@@ -105,8 +100,8 @@ summary.describe().round(2)
 # orders; the same step takes over half a minute in `lifetimes`).
 
 # %%
-split = calibration_holdout_split(orders, cal_end, observation_end, time_unit=time_unit)
-calibration = calibration_summary(split)
+split = transactions.calibration_holdout_split(orders, cal_end, observation_end, time_unit=time_unit)
+calibration = transactions.calibration_summary(split)
 print(f"{len(split):,} customers in the calibration cohort; holdout of {split['duration_holdout'].iloc[0]:.1f} {time_unit}s")
 split.head()
 
@@ -159,8 +154,8 @@ if dataset.is_embedded and time_unit == "week":
 # the *timing* right, beyond the calibration end (dotted line).
 
 # %%
-by_frequency = holdout_by_frequency(bgnbd, split, max_frequency=7)
-tracking = repeat_purchase_tracking(bgnbd, orders, cal_end, observation_end)
+by_frequency = holdout.holdout_by_frequency(bgnbd, split, max_frequency=7)
+tracking = holdout.repeat_purchase_tracking(bgnbd, orders, cal_end, observation_end)
 fig, axes = plt.subplots(1, 3, figsize=(17, 4.5))
 bgnbd_plots.plot_holdout_by_frequency(by_frequency, ax=axes[0])
 bgnbd_plots.plot_cumulative_tracking(tracking, ax=axes[1])
@@ -218,7 +213,7 @@ assert p_alive.between(0, 1).all()
 # seen. It assumes spend does not depend on how often someone buys: check that first.
 
 # %%
-correlation = frequency_spend_correlation(summary)
+correlation = gammagamma.frequency_spend_correlation(summary)
 gamma_gamma = GammaGamma().fit(summary["frequency"], summary["monetary_value"])
 print(f"frequency-spend correlation among repeat buyers: {correlation:.3f}")
 print(gamma_gamma, f"-> mean spend per purchase ${gamma_gamma.mean_order_value_:.2f}")
@@ -298,8 +293,8 @@ else:
     print("CDNOW section skipped: the CDNOW sample is not cached in data/cache/. Run `make cdnow` once "
           "(`make report` and `make test` do it too), or set cdnow_allow_download = True to fetch it from PyPI.")
 if cdnow_orders is not None:
-    cd_split = calibration_holdout_split(cdnow_orders, "1997-09-30", "1998-06-30", time_unit="week")
-    cd_cal = calibration_summary(cd_split)
+    cd_split = transactions.calibration_holdout_split(cdnow_orders, "1997-09-30", "1998-06-30", time_unit="week")
+    cd_cal = transactions.calibration_summary(cd_split)
     cd_model = BetaGeoNBD(time_unit="week").fit(cd_cal)
     cd_gg = GammaGamma().fit(cd_cal["frequency"], cd_cal["monetary_value"])
     published = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "log-likelihood": -9582.4,
@@ -316,9 +311,9 @@ if cdnow_orders is not None:
 
 # %%
 if cdnow_orders is not None:
-    cd_tracking = repeat_purchase_tracking(cd_model, cdnow_orders, "1997-09-30", "1998-06-30")
+    cd_tracking = holdout.repeat_purchase_tracking(cd_model, cdnow_orders, "1997-09-30", "1998-06-30")
     fig, axes = plt.subplots(1, 3, figsize=(17, 4.5))
-    bgnbd_plots.plot_holdout_by_frequency(holdout_by_frequency(cd_model, cd_split), ax=axes[0])
+    bgnbd_plots.plot_holdout_by_frequency(holdout.holdout_by_frequency(cd_model, cd_split), ax=axes[0])
     bgnbd_plots.plot_cumulative_tracking(cd_tracking, ax=axes[1])
     bgnbd_plots.plot_incremental_tracking(cd_tracking, ax=axes[2])
     plt.tight_layout()

@@ -57,6 +57,7 @@ from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
 from clvlib.plots import segments as segment_plots
 from clvlib.transactions import summarize_transactions
 
+# %%
 dataset = load_dataset(data_source)
 orders = dataset.orders
 tier_labels = [f"top {top_share:.0%}", f"next {middle_share - top_share:.0%}", f"bottom {1 - middle_share:.0%}"]

@@ -44,6 +44,7 @@ from clvlib.analysis import kpi_models, kpi_text, kpis
 from clvlib.data import load_dataset
 from clvlib.plots import executive as executive_plots
 
+# %%
 # Optimisers may take a step through log(0) on the way; the fits themselves are checked below.
 warnings.filterwarnings("ignore", category=RuntimeWarning)
 
