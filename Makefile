@@ -39,7 +39,7 @@ cdnow: setup ## Fetch the real CDNOW data once into data/cache/ (checksum-verifi
 	$(PY) -m clvlib.data.cdnow
 
 # The course runs once per dataset: nbval executes every notebook on the embedded data (and
-# its assert cells), tests/test_report.py runs it once on the foreign-format example data.
+# its assert cells), tests/course/test_report.py runs it once on the foreign-format example data.
 # notebooks/text/ (the text forms) is never collected: see addopts in pyproject.toml.
 test: setup ## Run all tests: unit, property, reference, docstring examples, notebooks, the report
 	$(PY) -m pytest --doctest-modules --nbval-lax --nbval-current-env clvlib tests notebooks

@@ -4,7 +4,7 @@ S(t) = product over event times u <= t of (1 - d_u / n_u), where d_u customers l
 u and n_u were still at risk just before (lifetime >= u: someone censored at u counts as
 at risk at u, as in lifelines). Written once, vectorised, and used by the cohort life
 table (whole months) and the LTV:CAC bootstrap (many weighted resamples in one call);
-``tests/test_product_limit.py`` checks it against lifelines' ``KaplanMeierFitter``.
+``tests/core/test_product_limit.py`` checks it against lifelines' ``KaplanMeierFitter``.
 
 >>> fit = product_limit([1, 2, 2, 3, 4], [True, True, False, True, False])
 >>> fit.times.tolist(), fit.at_risk.tolist(), fit.deaths.tolist()

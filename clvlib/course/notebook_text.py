@@ -5,7 +5,7 @@ as plain Python, markdown as ``#`` comments, each cell opened by a ``# %%`` line
 carries its tags (``parameters``, ``solution``). The ``.ipynb`` stays the source: it is
 what papermill runs, nbval tests and students open. The text form is generated from it,
 never edited by hand, by ``make notebooks-text`` (``python -m clvlib.course.notebook_text``);
-``tests/test_notebook_text.py`` fails, naming the notebook and that command, when a text
+``tests/course/test_notebook_text.py`` fails, naming the notebook and that command, when a text
 form is missing or differs from what its notebook gives.
 
 The header keeps only the notebook metadata a reviewer needs (the kernel and the

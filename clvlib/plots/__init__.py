@@ -1,6 +1,6 @@
 """The course's figures, one module per lesson topic; computation never lives here.
 
-Rules every figure function follows (``tests/test_plots.py`` checks them):
+Rules every figure function follows (``tests/plots/test_plots.py`` checks them):
 
 - its name is ``plot_<what it shows>``;
 - it takes already-computed tables (from :mod:`clvlib.analysis` or a fitted model) and an

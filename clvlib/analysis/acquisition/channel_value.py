@@ -132,7 +132,7 @@ def _bootstrap_discounted_lifetimes(
     was drawn), and Kaplan-Meier with weights is the same estimator as on the resampled
     rows. Doing all resamples as one array keeps 500 replicates well under a second
     (lifelines takes ~25 ms per fit), with the product-limit kernel of
-    :mod:`clvlib.core.product_limit`. ``tests/test_acquisition.py`` checks it against
+    :mod:`clvlib.core.product_limit`. ``tests/analysis/test_acquisition.py`` checks it against
     clvlib.models.survival on the same resample. Rows of ``weights`` are replicates.
     """
     fit = product_limit(tenure, churned, weights)

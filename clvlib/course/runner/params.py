@@ -164,7 +164,7 @@ def defaults_yaml(notebooks: list[Path]) -> str:
         "# Every notebook parameter at its default: `make report` runs the course on the",
         "# embedded Beanstalk Coffee data with these values. Copy this file to change one.",
         "# Written by `python -m clvlib.course.runner --write-defaults params/default.yml`;",
-        "# tests/test_params.py checks it still matches the notebooks.",
+        "# tests/course/test_params.py checks it still matches the notebooks.",
         "",
     ]
     per_notebook: dict[str, dict[str, Any]] = {}

@@ -103,7 +103,7 @@ def _btyd_history(summary: pd.DataFrame):
 def test_every_fitted_model_is_discovered_and_has_a_recipe():
     names = {cls.__name__ for cls in MODELS}
     assert {"ShiftedBetaGeometric", "ConstantChurn", "BetaGeoNBD", "GammaGamma"} <= names
-    assert names == set(RECIPES), "a new FittedModel needs a Recipe in tests/test_model_contract.py"
+    assert names == set(RECIPES), "a new FittedModel needs a Recipe in tests/models/test_model_contract.py"
 
 
 @pytest.fixture(scope="module", params=MODELS, ids=lambda cls: cls.__name__)

@@ -10,7 +10,7 @@ import pytest
 from clvlib.course import student
 from clvlib.course.notebook_checks import cell_tags, list_notebooks
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _course(folder: Path) -> Path:

@@ -26,7 +26,7 @@ from clvlib.course import runner as report
 from clvlib.course.runner import execute, index_page
 from clvlib.data import load_dataset
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 EXECUTIVE = NOTEBOOKS / "07_clv_report.ipynb"
 FOREIGN = ROOT / "tests" / "data" / "foreign"

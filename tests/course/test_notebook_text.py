@@ -16,7 +16,7 @@ import pytest
 from clvlib.course import notebook_text
 from clvlib.course.notebook_checks import cell_tags, list_notebooks
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = list_notebooks(ROOT / "notebooks")
 
 

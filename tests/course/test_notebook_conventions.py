@@ -14,7 +14,7 @@ import pytest
 
 from clvlib.course.notebook_checks import cell_tags, list_notebooks, parse_parameters_source
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = list_notebooks(ROOT / "notebooks")
 IDS = [nb.stem for nb in NOTEBOOKS]
 

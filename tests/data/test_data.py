@@ -602,7 +602,7 @@ def test_malformed_table_entries_are_reported():
 def test_project_root_is_the_repository_root():
     from clvlib.data import PROJECT_ROOT, sources
 
-    assert PROJECT_ROOT == Path(__file__).resolve().parents[1]
+    assert PROJECT_ROOT == Path(__file__).resolve().parents[2]
     assert DATA_DIR == PROJECT_ROOT / "data"
     assert all(path.is_file() for path in sources.DEFAULT_FILES.values())
 

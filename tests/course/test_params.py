@@ -16,7 +16,7 @@ import pytest
 from clvlib.course import runner as report
 from clvlib.course.notebook_checks import list_notebooks
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PARAMS = sorted((ROOT / "params").glob("*.yml"))
 COURSE = list_notebooks(ROOT / "notebooks")
 
