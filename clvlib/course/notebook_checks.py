@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,3 +119,44 @@ def declared_parameters(notebook) -> dict[str, Parameter]:
         return parse_parameters_source(cells[0].source)
     except ValueError as exc:
         raise ValueError(f"{exc}{where}") from None
+
+
+# A '$' right before an amount ("$1,200") that is not itself escaped or part of '$$': JupyterLab,
+# nbconvert's HTML and MathJax would pair it with the next '$' and render the text between as
+# maths ("100×4ayear×3years"). Code spans are left alone: there a '$' is literal.
+_CURRENCY = re.compile(r"(?<![\\$])\$(?=\d[\d,]*(?:\.\d+)?(?![\d/^_(+*=$-]))")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)*?\1", re.S)
+
+
+def _outside_code_spans(markdown: str, edit) -> str:
+    """Apply ``edit`` to the parts of ``markdown`` outside `code spans`."""
+    out, last = [], 0
+    for span in _CODE_SPAN.finditer(markdown):
+        out += [edit(markdown[last : span.start()]), span.group(0)]
+        last = span.end()
+    return "".join([*out, edit(markdown[last:])])
+
+
+def currency_read_as_maths(markdown: str) -> list[str]:
+    """The amounts written ``$123`` (not ``\\$123``) that a notebook would render as maths.
+
+    >>> currency_read_as_maths("From $100 x 4 to $1,200; the formula $m r/(1+d-r)$; `$5`; \\\\$7")
+    ['$100', '$1,200']
+    """
+    found: list[str] = []
+
+    def collect(text: str) -> str:
+        found.extend(re.match(r"\$\d[\d,]*(?:\.\d+)?", text[m.start() :]).group(0) for m in _CURRENCY.finditer(text))
+        return text
+
+    _outside_code_spans(markdown, collect)
+    return [amount.rstrip(",") for amount in found]
+
+
+def escape_currency(markdown: str) -> str:
+    """``$123`` becomes ``\\$123`` outside code spans, so it shows as money everywhere.
+
+    >>> escape_currency("plans cost $15 or $25; `$5` stays")
+    'plans cost \\\\$15 or \\\\$25; `$5` stays'
+    """
+    return _outside_code_spans(markdown, lambda text: _CURRENCY.sub(r"\\$", text))

@@ -15,7 +15,7 @@
 #
 # **What you will learn**
 #
-# 1. The simple formula: average order value × purchase frequency × lifespan ($100 × 4 a year × 3 years = $1,200).
+# 1. The simple formula: average order value × purchase frequency × lifespan (\$100 × 4 a year × 3 years = \$1,200).
 # 2. Why CLV should be counted in margin, not revenue, and how "annual profit × retention time" is the same idea.
 # 3. Present value: a dollar next year is worth less than a dollar today.
 # 4. The retention formula $m\,r/(1+d-r)$, derived from a geometric sum and checked against a long sum.
@@ -72,10 +72,10 @@ if (average_order_value, purchases_per_year, lifespan_years) == (100.0, 4.0, 3.0
 # %% [markdown]
 # ## 2. Revenue or margin?
 #
-# $1,200 is revenue. The business keeps only the gross margin: with a 40% margin, the customer
-# is worth $480, and that is the number to compare with what it costs to acquire them.
+# \$1,200 is revenue. The business keeps only the gross margin: with a 40% margin, the customer
+# is worth \$480, and that is the number to compare with what it costs to acquire them.
 #
-# The same number appears as **average annual profit × average retention time**: $100 × 4 × 40% = $160
+# The same number appears as **average annual profit × average retention time**: \$100 × 4 × 40% = \$160
 # of profit a year, for 3 years.
 
 # %%
@@ -197,7 +197,7 @@ assert retention_row["change_high"] > -retention_row["change_low"]
 # %% [markdown]
 # ## 7. The trap of averages
 #
-# Beanstalk Coffee's subscribers differ: plans cost $15, $25 or $40 a month, and churn depends on
+# Beanstalk Coffee's subscribers differ: plans cost \$15, \$25 or \$40 a month, and churn depends on
 # how they were acquired. Because CLV grows faster than linearly as retention approaches 1, the
 # few loyal customers are worth far more than the average suggests. So
 #
@@ -242,7 +242,7 @@ if dataset.is_embedded:
 # %% [markdown]
 # ## What this means for the business
 #
-# * The $1,200 "lifetime value" is revenue: the business keeps its margin, later and only if the
+# * The \$1,200 "lifetime value" is revenue: the business keeps its margin, later and only if the
 #   customer stays. Always say which CLV you mean (revenue or margin, discounted or not, first
 #   payment counted or not).
 # * Margin and churn are the big levers; the discount rate hardly matters at monthly rates.
@@ -254,7 +254,7 @@ if dataset.is_embedded:
 #
 # ## Exercises
 #
-# **Exercise 1.** A customer spends $50 per order, orders 6 times a year and stays 2 years.
+# **Exercise 1.** A customer spends \$50 per order, orders 6 times a year and stays 2 years.
 # What is their simple (revenue) CLV? Store it in `answer_1`.
 
 # %% tags=["solution"]
@@ -265,7 +265,7 @@ answer_1
 assert answer_1 == 600
 
 # %% [markdown]
-# **Exercise 2.** A premium subscriber pays $40 a month at a 40% margin and renews each month with
+# **Exercise 2.** A premium subscriber pays \$40 a month at a 40% margin and renews each month with
 # probability 0.95. With a 10% *annual* discount rate, what is their CLV counting the signup
 # payment? Store it in `answer_2`. (Careful with the units of the discount rate.)
 
@@ -279,7 +279,7 @@ d_check = 1.10 ** (1 / 12) - 1
 assert abs(answer_2 - sum(16 * (0.95 / (1 + d_check)) ** t for t in range(5000))) < 0.01
 
 # %% [markdown]
-# **Exercise 3.** Winning that premium subscriber through referrals costs $70. How many months of
+# **Exercise 3.** Winning that premium subscriber through referrals costs \$70. How many months of
 # expected, discounted margin does it take to pay it back? Store the answer in `answer_3`.
 
 # %% tags=["solution"]

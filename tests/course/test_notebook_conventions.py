@@ -12,7 +12,13 @@ import nbformat
 import papermill
 import pytest
 
-from clvlib.course.notebook_checks import cell_tags, list_notebooks, parse_parameters_source
+from clvlib.course.notebook_checks import (
+    cell_tags,
+    currency_read_as_maths,
+    escape_currency,
+    list_notebooks,
+    parse_parameters_source,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = list_notebooks(ROOT / "notebooks")
@@ -96,3 +102,26 @@ def test_no_path_hacks_installs_or_network(path):
     assert not re.search(r"sys\.path\.(append|insert)", code)
     assert not re.search(r"^\s*[!%]pip", code, re.M)
     assert not re.search(r"requests\.|urllib|http[s]?://", code)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_money_in_the_text_never_renders_as_maths(path):
+    """'$100 × 4 = $1,200' shows as italic maths in JupyterLab and the HTML: write '\\$100'."""
+    problems = [
+        f"cell {i}: {', '.join(amounts)}"
+        for i, cell in enumerate(_read(path).cells)
+        if cell.cell_type == "markdown" and (amounts := currency_read_as_maths(cell.source))
+    ]
+    assert not problems, (
+        f"{path.name} writes amounts that render as maths (escape them as \\$, e.g. with "
+        f"clvlib.course.notebook_checks.escape_currency): {'; '.join(problems)}"
+    )
+
+
+def test_the_currency_check_finds_what_jupyterlab_would_render_as_maths():
+    """The check can fail: lesson 01's old first cell is caught, real maths and code are not."""
+    old = "AOV × frequency × lifespan ($100 × 4 a year × 3 years = $1,200)."
+    assert currency_read_as_maths(old) == ["$100", "$1,200"]
+    assert currency_read_as_maths(escape_currency(old)) == []
+    assert escape_currency(old) == r"AOV × frequency × lifespan (\$100 × 4 a year × 3 years = \$1,200)."
+    assert currency_read_as_maths(r"The retention formula $m\,r/(1+d-r)$ and $$x$$, `$5` in code") == []
