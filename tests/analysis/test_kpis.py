@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 import pytest
 
@@ -138,3 +140,85 @@ def test_narrative_names_the_channels_below_the_rule_of_thumb():
     assert "Below the 3:1 rule of thumb: search, affiliate." in text
     text = " ".join(kpi_text.narrative(changes, "2025-12-31", "2025-11-30", channels=channels.assign(ltv_cac=[1.0, 2.0, 2.5])))
     assert "No channel reaches the 3:1 rule of thumb." in text
+
+
+# --------------------------------------------------------------------------- period boundaries (issue 17)
+
+
+@pytest.mark.parametrize(
+    "as_of, period_months, current, previous",
+    [
+        # Quarter on quarter: the previous quarter ends where the current one starts.
+        ("2025-12-31", 3, ("2025-09-30", "2025-12-31"), ("2025-06-30", "2025-09-30")),
+        ("2025-05-31", 3, ("2025-02-28", "2025-05-31"), ("2024-11-30", "2025-02-28")),
+        ("2024-05-15", 3, ("2024-02-15", "2024-05-15"), ("2023-11-15", "2024-02-15")),
+        # Year on year, across a leap day.
+        ("2025-12-31", 12, ("2024-12-31", "2025-12-31"), ("2023-12-31", "2024-12-31")),
+        ("2024-02-29", 12, ("2023-02-28", "2024-02-29"), ("2022-02-28", "2023-02-28")),
+    ],
+)
+def test_quarter_on_quarter_and_year_on_year_periods_by_hand(as_of, period_months, current, previous):
+    """Periods are ``(start, end]``; worked out on a calendar. Contiguous and not overlapping:
+    every day belongs to exactly one of the two periods the executive report compares."""
+    assert kpis.period_bounds(as_of, period_months) == tuple(map(pd.Timestamp, current))
+    assert kpis.period_bounds(as_of, period_months, periods_back=1) == tuple(map(pd.Timestamp, previous))
+
+
+BOUNDARY_SUBS = pd.DataFrame({
+    "customer_id": ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"],
+    "signup_date": pd.to_datetime(["2025-06-01", "2025-06-01", "2025-06-01", "2025-11-30", "2025-12-01",
+                                   "2025-12-31", "2026-01-01", "2025-06-01"]),
+    "cancel_date": pd.to_datetime(["2025-11-30", "2025-12-01", "2025-12-31", None, None, None, None, "2026-01-01"]),
+    "monthly_revenue": [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0],
+})
+
+
+def test_events_on_the_first_and_last_day_of_a_period_by_hand():
+    """December 2025 as of 2025-12-31 is the period (2025-11-30, 2025-12-31]; a subscriber is
+    active at the end of a day when signed up on or before it and not cancelled on or before it.
+
+    s1 cancels on 30 Nov (the start day): not active at the start, not a December cancellation.
+    s2 cancels on 1 Dec (the first day of the period), s3 on 31 Dec (the as-of day): both active
+    at the start, both December cancellations, s3 no longer active at the end.
+    s4 signs up on 30 Nov: active at the start, not new. s5 (1 Dec) and s6 (31 Dec, the as-of
+    day) are new and active at the end; s7 (1 Jan) is outside; s8 cancels after the end.
+    Active at the start: s2, s3, s4, s8 (4); churned among them: s2, s3 (1/2).
+    Active at the end: s4, s5, s6, s8: MRR 8 + 16 + 32 + 128 = 184.
+    """
+    ids = BOUNDARY_SUBS["customer_id"]
+    assert ids[kpis.active_at(BOUNDARY_SUBS, "2025-11-30")].tolist() == ["s2", "s3", "s4", "s8"]
+    assert ids[kpis.active_at(BOUNDARY_SUBS, "2025-12-01")].tolist() == ["s3", "s4", "s5", "s8"]
+    assert ids[kpis.active_at(BOUNDARY_SUBS, "2025-12-31")].tolist() == ["s4", "s5", "s6", "s8"]
+    k = kpis.subscription_kpis(BOUNDARY_SUBS, *kpis.period_bounds("2025-12-31"))
+    assert k == {"active_subscribers": 4, "new_subscribers": 2, "cancellations": 2, "churn_rate": 0.5, "mrr": 184.0}
+
+
+def test_quarterly_history_counts_every_event_in_exactly_one_quarter():
+    """Four quarters as of 2025-12-31 split 2025 into (.., 03-31], (.., 06-30], (.., 09-30],
+    (.., 12-31]. Events sit on the first and last day of quarters; the counts by hand, and the
+    four quarters add up to the year (period_months=12) for every flow KPI."""
+    subs = pd.DataFrame({
+        "customer_id": ["q1", "q2", "q3", "q4", "q5", "q6"],
+        "signup_date": pd.to_datetime(["2024-12-31", "2025-01-01", "2025-03-31", "2025-04-01", "2025-09-30", "2025-10-01"]),
+        "cancel_date": pd.to_datetime(["2025-03-31", "2025-04-01", "2025-09-30", "2025-10-01", "2025-12-31", None]),
+        "monthly_revenue": [10.0, 10.0, 10.0, 10.0, 10.0, 10.0],
+    })
+    orders = pd.DataFrame({"customer_id": ["q1", "q2", "q3", "q4"],
+                           "order_date": pd.to_datetime(["2024-12-31", "2025-01-01", "2025-06-30", "2025-07-01"]),
+                           "order_value": [1.0, 2.0, 4.0, 8.0]})
+    spend = pd.DataFrame({"month": pd.PeriodIndex(["2024-12", "2025-01", "2025-04", "2025-07", "2025-10"], freq="M"),
+                          "spend": [1.0, 10.0, 100.0, 1000.0, 10000.0]})
+    ds = SimpleNamespace(subscriptions=subs, orders=orders, marketing_spend=spend)
+    history = kpis.kpi_history(ds, "2025-12-31", n_periods=4, period_months=3)
+    assert list(history.index) == [pd.Timestamp(d) for d in ("2025-03-31", "2025-06-30", "2025-09-30", "2025-12-31")]
+    assert history["new_subscribers"].tolist() == [2, 1, 1, 1]  # q2 q3 | q4 | q5 | q6
+    assert history["cancellations"].tolist() == [1, 1, 1, 2]  # q1 | q2 | q3 | q4 q5
+    assert history["active_subscribers"].tolist() == [2, 2, 2, 1]  # q2 q3 | q3 q4 | q4 q5 | q6
+    assert history["shop_orders"].tolist() == [1, 1, 1, 0] and history["shop_revenue"].tolist() == [2.0, 4.0, 8.0, 0.0]
+    assert history["marketing_spend"].tolist() == [10.0, 100.0, 1000.0, 10000.0]
+    year = kpis.period_kpis(ds, *kpis.period_bounds("2025-12-31", 12))
+    for flow in ("new_subscribers", "cancellations", "shop_orders", "shop_revenue", "marketing_spend"):
+        assert history[flow].sum() == year[flow], flow
+    # Quarter on quarter, as notebook 07 computes it: Q3 is the previous quarter, not an overlap.
+    previous = kpis.period_kpis(ds, *kpis.period_bounds("2025-12-31", 3, periods_back=1))
+    assert previous == pytest.approx(history.iloc[2].to_dict())
