@@ -61,7 +61,12 @@ def read_raw(table: str, source: TableSource, problems: list[Problem], notes: li
     if source.path.is_dir():
         problems.append(Problem(name, None, f"is a folder, not a CSV file (for the {table} table)"))
         return None
-    data = source.path.read_bytes()
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:  # no permission, a broken network share, ...
+        reason = "you may not read it (no permission)" if isinstance(exc, PermissionError) else exc.strerror or str(exc)
+        problems.append(Problem(name, None, f"cannot be opened: {reason} (the {table} table was to be read from here)"))
+        return None
     if not data:
         problems.append(Problem(name, None, "is empty (0 bytes): expected a header line and at least one row"))
         return None

@@ -87,6 +87,28 @@ def test_missing_file(tmp_path):
     assert "does not exist" in problem.message and "subscriptions" in problem.message
 
 
+def test_a_file_the_user_may_not_read_is_one_plain_problem(tmp_path, monkeypatch):
+    """No PermissionError traceback: the file, the table and the reason, with the other files' problems.
+
+    The tests run as root here, so chmod cannot take the right away: the read itself is refused.
+    """
+    locked = write(tmp_path, "locked.csv", SUBS_HEADER + "\n" + SUBS_ROWS[0] + "\n")
+    real_read_bytes = Path.read_bytes
+
+    def refuse(self):
+        if self.name == "locked.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    error = error_of(load_dataset, {"subscriptions": str(locked), "orders": str(tmp_path / "missing.csv")})
+    by_file = {Path(p.file).name: p.message for p in error.problems}
+    assert by_file["locked.csv"] == (
+        "cannot be opened: you may not read it (no permission) (the subscriptions table was to be read from here)"
+    )
+    assert "does not exist" in by_file["missing.csv"]  # every problem at once
+
+
 def test_empty_file_zero_bytes(tmp_path):
     path = write(tmp_path, "empty.csv", "")
     error = error_of(load_subscriptions, path)
