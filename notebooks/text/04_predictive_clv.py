@@ -375,7 +375,8 @@ assert new_customer_first_year > 0
 
 # %% [markdown]
 # **Exercise 3.** Compute the predicted CLV of every customer over **two years** and store the
-# total in `clv_two_years_total`. Is it twice the total for one year? Why not?
+# total in `clv_two_years_total`, and the total over one year in `one_year_total`. Is the first
+# twice the second? Why not?
 
 # %% tags=["solution"]
 two_years = convert_periods(2, "year", time_unit)

@@ -338,7 +338,8 @@ if dataset.is_embedded:
 
 # %% [markdown]
 # **Exercise 3.** Be stricter about "at risk": a customer with no order for more than **60 days**
-# is at risk. How many customers are at risk then? Store it in `answer_3`.
+# is at risk. Store the new stages in `stricter`
+# and the number of customers at risk then in `answer_3`.
 
 # %% tags=["solution"]
 stricter = segments.lifecycle_stages(

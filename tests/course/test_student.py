@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from clvlib.course import student
+from clvlib.course.exercises import exercises
 from clvlib.course.notebook_checks import cell_tags, list_notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,3 +74,28 @@ def test_every_course_notebook_has_a_valid_student_copy(path):
     solutions = [i for i, c in enumerate(original.cells) if "solution" in cell_tags(c)]
     for i in solutions:
         assert copy.cells[i].source == student.PLACEHOLDER
+
+
+@pytest.mark.parametrize("path", list_notebooks(ROOT / "notebooks"), ids=lambda p: p.stem)
+def test_each_check_reads_only_what_its_exercise_asks_for(path):
+    """In the student copy the solution is gone: a check reading a helper that only the
+    solution defined fails with a NameError even for a learner who did what was asked."""
+    broken = [e for e in exercises(path) if e.unasked]
+    assert not broken, "; ".join(
+        f"the check after cell {e.solution_cell} reads {', '.join(e.unasked)}, which the prompt does not ask "
+        f"for (it asks for {', '.join(e.asked) or 'nothing in backticks'}): name it in the prompt or compute it in the check"
+        for e in broken
+    )
+
+
+def test_the_exercise_check_finds_a_helper_only_the_solution_defined():
+    """Lesson 03's old exercise 1: the check used months_24, which only the solution defined."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("Store them in `undiscounted_24` and `discounted_24`."),
+        nbformat.v4.new_code_cell("months_24 = 24\nundiscounted_24 = 20.0\ndiscounted_24 = 19.0"),
+        nbformat.v4.new_code_cell("assert discounted_24 <= undiscounted_24 <= months_24"),
+    ]
+    nb.cells[1].metadata["tags"] = ["solution"]
+    (exercise,) = exercises(nb)
+    assert exercise.asked == ("undiscounted_24", "discounted_24") and exercise.unasked == ("months_24",)
