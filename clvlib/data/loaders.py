@@ -103,19 +103,28 @@ def load_table(
     return _finish(table, frame)
 
 
-def load_subscriptions(path=None, columns=None, date_format=None, analysis_date=DEFAULT_ANALYSIS_DATE) -> pd.DataFrame:
-    """Subscriptions: one row per customer (see :func:`load_table`)."""
-    return load_table("subscriptions", path, columns, date_format, analysis_date)
+def load_subscriptions(
+    path=None, columns=None, date_format=None, analysis_date=DEFAULT_ANALYSIS_DATE,
+    encoding: str = "utf-8-sig", separator: str = ",",
+) -> pd.DataFrame:
+    """Subscriptions: one row per customer (see :func:`load_table`; ``encoding`` and ``separator`` as in a params file)."""
+    return load_table("subscriptions", path, columns, date_format, analysis_date, encoding, separator)
 
 
-def load_orders(path=None, columns=None, date_format=None, analysis_date=DEFAULT_ANALYSIS_DATE) -> pd.DataFrame:
-    """Orders: one row per order (see :func:`load_table`)."""
-    return load_table("orders", path, columns, date_format, analysis_date)
+def load_orders(
+    path=None, columns=None, date_format=None, analysis_date=DEFAULT_ANALYSIS_DATE,
+    encoding: str = "utf-8-sig", separator: str = ",",
+) -> pd.DataFrame:
+    """Orders: one row per order (see :func:`load_table`; ``encoding`` and ``separator`` as in a params file)."""
+    return load_table("orders", path, columns, date_format, analysis_date, encoding, separator)
 
 
-def load_marketing_spend(path=None, columns=None, date_format=None, analysis_date=DEFAULT_ANALYSIS_DATE) -> pd.DataFrame:
-    """Marketing spend: one row per channel and month (see :func:`load_table`)."""
-    return load_table("marketing_spend", path, columns, date_format, analysis_date)
+def load_marketing_spend(
+    path=None, columns=None, date_format=None, analysis_date=DEFAULT_ANALYSIS_DATE,
+    encoding: str = "utf-8-sig", separator: str = ",",
+) -> pd.DataFrame:
+    """Marketing spend: one row per channel and month (see :func:`load_table`; ``encoding`` and ``separator`` as in a params file)."""
+    return load_table("marketing_spend", path, columns, date_format, analysis_date, encoding, separator)
 
 
 def load_dataset(data_source: dict | None = None) -> Dataset:

@@ -711,3 +711,14 @@ def test_the_public_names_are_the_ones_the_modules_define():
     for name, module in homes.items():
         assert getattr(data, name) is getattr(module, name), name
     assert all(hasattr(data, name) for name in data.__all__)
+
+
+def test_single_table_loaders_take_the_encoding_and_separator_of_a_params_file(tmp_path):
+    """A cp1252, ';'-separated export read by load_orders alone, as load_dataset would read it."""
+    path = tmp_path / "orders_fr.csv"
+    path.write_bytes("customer_id;order_date;order_value\nCafé-1;2025-03-01;12.50\nCafé-2;2025-03-02;7\n".encode("cp1252"))
+    orders = load_orders(path, encoding="cp1252", separator=";")
+    assert orders["customer_id"].tolist() == ["Café-1", "Café-2"]
+    assert orders["order_value"].tolist() == [12.5, 7.0]
+    with pytest.raises(DataValidationError, match="is not utf-8-sig text"):
+        load_orders(path, separator=";")
