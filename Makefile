@@ -33,7 +33,7 @@ lab: setup ## Open JupyterLab on the course notebooks
 
 report: setup ## Run every notebook into reports/<timestamp>/ (PARAMS=params/x.yml for your data)
 	@$(PY) -m clvlib.data.cdnow >/dev/null || echo "(Could not fetch the CDNOW data: lesson 04 will skip its CDNOW section.)"
-	$(PY) -m clvlib.course.runner --params $(PARAMS)
+	$(PY) -m clvlib.course.runner --params "$(PARAMS)"
 
 cdnow: setup ## Fetch the real CDNOW data once into data/cache/ (checksum-verified)
 	$(PY) -m clvlib.data.cdnow

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -351,3 +352,46 @@ def test_a_kernel_that_dies_at_start_is_retried_but_a_failing_cell_is_not(tmp_pa
     monkeypatch.setattr(execute, "_execute", cell_fails)
     status, error, _ = execute._run_one(tmp_path / "a.ipynb", tmp_path / "b.ipynb", {}, 10, tmp_path / "log")
     assert status == "failed" and "coffee machine" in error and len(calls) == 1
+
+
+def test_a_params_file_saved_in_latin_1_is_one_message_and_exit_2(tmp_path, tiny_course, capsys):
+    """Not a UnicodeDecodeError traceback: the file, the line and what to do."""
+    params = tmp_path / "société.yml"
+    params.write_bytes("# paramètres de la société\nas_of_date: '2025-06-30'\n".encode("latin-1"))
+    assert report.main(["--params", str(params), "--notebooks", str(tiny_course)]) == 2
+    err = capsys.readouterr().err
+    assert "is not UTF-8 text (an unreadable byte on line 1): save it as UTF-8" in err
+    assert "Traceback" not in err
+
+
+def test_make_report_passes_a_params_path_with_spaces_as_one_argument():
+    """`make report PARAMS="my params.yml"` must reach the runner as one path (a dry run shows the command)."""
+    out = subprocess.run(
+        ["make", "-n", "report", "PARAMS=params/my company.yml"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert '--params "params/my company.yml"' in out
+
+
+@pytest.mark.notebooks
+def test_the_readme_cron_line_keeps_the_exit_code_contract(tmp_path):
+    """The documented cron command, run as cron would (sh, project folder, bare PATH): a params
+    file with a misspelled parameter gives exit 2, a failing notebook exit 1 (through `make`
+    both would be 2); each reaches the `|| echo` alarm and the log says why."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (line,) = [x for x in readme.splitlines() if x.startswith("0 2 * * *")]
+    command = line.split(None, 5)[5]  # drop the five schedule fields
+    log = tmp_path / "cron.log"
+    broken = _notebook(tmp_path / "course", "00_broken", "x: int = 1  # x", "raise RuntimeError('the coffee machine is broken')")
+
+    def cron(params: Path, extra: str = "") -> str:
+        run = (command.replace("/home/ana/clv-workbook/reports/cron.log", str(log))
+               .replace("/home/ana/clv-workbook", str(ROOT))
+               .replace("params/my_company.yml", f"{params} --out {tmp_path / 'reports'}{extra}")
+               .replace(">> reports/cron.log", f">> {log}"))
+        return subprocess.run(["sh", "-c", run], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}).stdout
+
+    assert cron(_params(tmp_path, {"discount_rate_anual": 0.1})).strip() == f"CLV report failed (exit 2), see {log}"
+    assert "did you mean 'discount_rate_annual'" in log.read_text()
+    failed = cron(_params(tmp_path, {"x": 2}), f" --notebooks {broken}")
+    assert failed.strip() == f"CLV report failed (exit 1), see {log}"
+    assert "the coffee machine is broken" in log.read_text()

@@ -54,6 +54,14 @@ def load_params(path: str | Path) -> dict[str, Any]:
         loaded = yaml.safe_load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ReportInputError(f"params file {p} is not valid YAML: {' '.join(str(exc).split())}") from None
+    except UnicodeDecodeError as exc:
+        line = p.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ReportInputError(
+            f"params file {p} is not UTF-8 text (an unreadable byte on line {line}): save it as UTF-8 "
+            "(most editors: 'Save with encoding' > UTF-8)"
+        ) from None
+    except OSError as exc:
+        raise ReportInputError(f"params file {p} cannot be read: {exc.strerror or exc}") from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
