@@ -280,6 +280,23 @@ def is_cached(which: str = "master", cache_dir: str | Path | None = None) -> boo
     return (cache_dir / _file_name(which)).exists()
 
 
+def available_cdnow(which: str = "sample", allow_download: bool = False) -> tuple[pd.DataFrame | None, str]:
+    """The CDNOW orders if they can be had, else None and why, in a sentence for the reader.
+
+    Without ``allow_download`` nothing goes online: only the cache is read, so a lesson
+    runs offline and says how to get the data (``make cdnow``) instead of failing.
+    """
+    if not (allow_download or is_cached(which)):
+        return None, (
+            f"the CDNOW {which} is not cached in data/cache/. Run `make cdnow` once (`make report` and "
+            "`make test` do it too), or set cdnow_allow_download = True to fetch it from PyPI."
+        )
+    try:
+        return load_cdnow(which), ""
+    except CdnowUnavailableError as exc:
+        return None, str(exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m clvlib.data.cdnow`` (``make cdnow``): fetch and verify both files once."""
     import argparse

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from clvlib import transactions
-from clvlib.analysis import segments
+from clvlib.analysis import cdnow_replication, segments
 from clvlib.analysis.predictive_clv import customer_lifetime_value
 from clvlib.core.units import UnitMismatchError, convert_periods
 from clvlib.data import cdnow, load_dataset, load_truth
@@ -282,27 +282,13 @@ assert 0.1 <= top_decile_share <= 1
 # skips the section.
 
 # %%
-cdnow_orders = None
-cdnow_cached = cdnow.is_cached("sample")
-if cdnow_allow_download or cdnow_cached:
-    try:
-        cdnow_orders = cdnow.load_cdnow("sample")
-    except cdnow.CdnowUnavailableError as error:
-        print(f"CDNOW section skipped: {error}")
+cdnow_orders, why_not = cdnow.available_cdnow("sample", allow_download=cdnow_allow_download)
+if cdnow_orders is None:
+    print(f"CDNOW section skipped: {why_not}")
 else:
-    print("CDNOW section skipped: the CDNOW sample is not cached in data/cache/. Run `make cdnow` once "
-          "(`make report` and `make test` do it too), or set cdnow_allow_download = True to fetch it from PyPI.")
-if cdnow_orders is not None:
-    cd_split = transactions.calibration_holdout_split(cdnow_orders, "1997-09-30", "1998-06-30", time_unit="week")
-    cd_cal = transactions.calibration_summary(cd_split)
-    cd_model = BetaGeoNBD(time_unit="week").fit(cd_cal)
-    cd_gg = GammaGamma().fit(cd_cal["frequency"], cd_cal["monetary_value"])
-    published = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "log-likelihood": -9582.4,
-                           "p": 6.25, "q": 3.74, "gamma": 15.44})
-    ours = pd.Series({**cd_model.params_.to_dict(), "log-likelihood": cd_model.log_likelihood_,
-                      **cd_gg.params_.to_dict()})
-    print(f"{len(cd_cal):,} customers, {(cd_cal['frequency'] == 0).sum():,} without a repeat purchase in calibration")
-    display(pd.DataFrame({"clvlib": ours.round(3), "published": published}))
+    fhl = cdnow_replication.replicate_fhl_2005(cdnow_orders)
+    print(f"{len(fhl.calibration):,} customers, {fhl.no_repeat_customers:,} without a repeat purchase in calibration")
+    display(fhl.comparison.round(3))
 
 # %% [markdown]
 # BG/NBD parameters and log-likelihood: Fader, Hardie & Lee (2005), Marketing Science 24(2).
@@ -311,9 +297,9 @@ if cdnow_orders is not None:
 
 # %%
 if cdnow_orders is not None:
-    cd_tracking = holdout.repeat_purchase_tracking(cd_model, cdnow_orders, "1997-09-30", "1998-06-30")
+    cd_tracking = holdout.repeat_purchase_tracking(fhl.bgnbd, cdnow_orders, cdnow_replication.CALIBRATION_END, cdnow_replication.OBSERVATION_END)
     fig, axes = plt.subplots(1, 3, figsize=(17, 4.5))
-    bgnbd_plots.plot_holdout_by_frequency(holdout.holdout_by_frequency(cd_model, cd_split), ax=axes[0])
+    bgnbd_plots.plot_holdout_by_frequency(holdout.holdout_by_frequency(fhl.bgnbd, fhl.split), ax=axes[0])
     bgnbd_plots.plot_cumulative_tracking(cd_tracking, ax=axes[1])
     bgnbd_plots.plot_incremental_tracking(cd_tracking, ax=axes[2])
     plt.tight_layout()
@@ -324,9 +310,9 @@ if cdnow_orders is not None:
 
 # %%
 if cdnow_orders is not None:
-    assert len(cd_cal) == 2357 and (cd_cal["frequency"] == 0).sum() == 1411
-    assert np.allclose(cd_model.params_.round(3), [0.243, 4.414, 0.793, 2.426])
-    assert round(cd_model.log_likelihood_, 1) == -9582.4
+    assert len(fhl.calibration) == 2357 and fhl.no_repeat_customers == 1411
+    assert np.allclose(fhl.bgnbd.params_.round(3), [0.243, 4.414, 0.793, 2.426])
+    assert round(fhl.bgnbd.log_likelihood_, 1) == -9582.4
     assert abs(week78["expected_cumulative"] / week78["actual_cumulative"] - 1) < 0.1
 
 # %% [markdown]

@@ -79,3 +79,28 @@ def test_fader_hardie_gamma_gamma_on_the_946_repeat_buyers(calibration):
     assert gg.n_customers_ == 946
     np.testing.assert_array_equal(np.round([gg.p_, gg.q_, gg.gamma_], 2), [6.25, 3.74, 15.44])
     assert round(frequency_spend_correlation(cal), 2) == 0.11
+
+
+@pytest.mark.network
+def test_the_lesson_replication_reproduces_the_papers(cdnow_sample):
+    """Lesson 04's replication (clvlib.analysis.cdnow_replication) on the real sample: Fader,
+    Hardie & Lee (2005) BG/NBD and Fader & Hardie (2013) Gamma-Gamma, at the papers' precision."""
+    from clvlib.analysis.cdnow_replication import PUBLISHED, replicate_fhl_2005
+
+    fhl = replicate_fhl_2005(cdnow_sample)
+    assert len(fhl.calibration) == 2357 and fhl.no_repeat_customers == 1411
+    table = fhl.comparison
+    assert table.loc[["r", "alpha", "a", "b"], "clvlib"].round(3).tolist() == [0.243, 4.414, 0.793, 2.426]
+    assert round(table.loc["log-likelihood", "clvlib"], 1) == -9582.4
+    assert table.loc[["p", "q", "gamma"], "clvlib"].round(2).tolist() == [6.25, 3.74, 15.44]
+    assert table["published"].to_dict() == PUBLISHED
+
+
+def test_without_the_cache_the_lesson_says_how_to_get_cdnow(monkeypatch):
+    """Offline and uncached, available_cdnow downloads nothing and explains instead."""
+    from clvlib.data import cdnow
+
+    monkeypatch.setattr(cdnow, "is_cached", lambda which="master", cache_dir=None: False)
+    monkeypatch.setattr(cdnow, "load_cdnow", lambda *a, **k: pytest.fail("must not try to load or download"))
+    orders, why = cdnow.available_cdnow("sample")
+    assert orders is None and "Run `make cdnow` once" in why and "cdnow_allow_download = True" in why
