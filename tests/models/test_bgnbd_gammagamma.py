@@ -18,7 +18,7 @@ from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
 from clvlib.models.noncontractual import bgnbd as bg
 from clvlib.models.noncontractual import gammagamma as gam
 from clvlib.models.noncontractual.bgnbd import compress_histories, probability_alive_grid
-from clvlib.models.noncontractual.gammagamma import frequency_spend_correlation
+from clvlib.models.noncontractual.gammagamma import FreeOrdersWarning, frequency_spend_correlation
 from clvlib.models.noncontractual.holdout import holdout_by_frequency, repeat_purchase_tracking
 from clvlib.transactions import (
     calibration_holdout_split,
@@ -269,8 +269,8 @@ def test_a_summary_in_another_unit_is_refused(embedded_summary):
 def test_bad_inputs_to_gamma_gamma():
     with pytest.raises(ValueError, match="negative mean spend"):
         GammaGamma().fit([1, 2, 3], [10.0, -4.0, 5.0])
-    with pytest.raises(ValueError, match="mean spend of 0"):
-        GammaGamma().fit([1, 2, 3], [10.0, 0.0, 5.0])
+    with pytest.raises(ValueError, match="positive spend; found 1"), pytest.warns(FreeOrdersWarning):
+        GammaGamma("week").fit([1, 2, 3], [10.0, 0.0, 0.0])
     with pytest.raises(ValueError, match="found 1"):
         GammaGamma().fit([0, 0, 3], [0.0, 0.0, 5.0])
     with pytest.raises(ValueError, match="cannot tell the time unit"):
@@ -392,3 +392,19 @@ def test_holdout_and_tracking_tables_add_up():
     assert track["actual"].sum() == (cohort_split["frequency_cal"] + cohort_split["frequency_holdout"]).sum()
     assert np.all(np.diff(track["expected_cumulative"]) >= 0)
     assert track.attrs["n_customers"] == len(split)
+
+
+def test_repeat_buyers_whose_orders_were_all_free_are_left_out_of_the_spend_fit_and_counted():
+    """Free orders are purchases (CDNOW has 80 at $0.00): the spend model leaves out the one repeat
+    buyer with mean spend 0, says so, and fits exactly as if that customer were not there."""
+    x, m = [1, 2, 3, 4, 2, 1], [10.0, 0.0, 5.0, 7.5, 12.0, 8.0]
+    with pytest.warns(FreeOrdersWarning, match="1 repeat buyer whose repeat orders were all free"):
+        model = GammaGamma("week").fit(x, m)
+    without = GammaGamma("week").fit([1, 3, 4, 2, 1], [10.0, 5.0, 7.5, 12.0, 8.0])
+    np.testing.assert_array_equal(model.params_, without.params_)
+    assert model.n_obs_ == 5 and model.n_free_spend_excluded_ == 1 and without.n_free_spend_excluded_ == 0
+    # Their expected spend is the closed form at mean 0: only the population part, weighted.
+    p, q, g = model.params_
+    assert model.conditional_expected_order_value([2], [0.0])[0] == pytest.approx((q - 1) / (2 * p + q - 1) * g * p / (q - 1))
+    with pytest.warns(FreeOrdersWarning, match="3 repeat buyers"):
+        GammaGamma("week").fit(x, m, weights=[1, 3, 1, 1, 1, 1])

@@ -32,6 +32,8 @@ True
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
@@ -57,6 +59,18 @@ def _validated(frequency, monetary_value, weights=None):
             "their orders (or drop them) before fitting."
         )
     return x, m, w
+
+
+class FreeOrdersWarning(UserWarning):
+    """Repeat buyers whose repeat orders were all free were left out of the spend model."""
+
+
+def _free_spend_note(n_customers: float) -> str:
+    n = int(round(n_customers))
+    who = "1 repeat buyer whose repeat orders were all free (mean spend 0) is" if n == 1 else (
+        f"{n:,} repeat buyers whose repeat orders were all free (mean spend 0) are")
+    return (f"{who} left out of the Gamma-Gamma fit, which needs positive spend; "
+            "BG/NBD still counts their purchases, and their expected spend is pulled towards the average.")
 
 
 class _Spend:
@@ -134,8 +148,10 @@ class GammaGamma(FittedModel):
         monetary_value; an ``n_customers`` column is used as weights) or an array of
         repeat-purchase counts with ``monetary_value``, each customer's mean spend per
         repeat transaction. ``weights`` counts the customers each row stands for. Raises
-        ValueError for negative spend, zero spend among repeat buyers (the Gamma
-        distribution has no zero), fewer than two repeat buyers, or an unknown time unit.
+        ValueError for negative spend, fewer than two repeat buyers with positive spend, or
+        an unknown time unit. Repeat buyers whose repeat orders were all free (mean spend
+        0; a Gamma distribution has no zero) are left out of the fit with a
+        :class:`FreeOrdersWarning` and counted in ``n_free_spend_excluded_``.
         """
         data_unit = getattr(frequency, "attrs", {}).get("time_unit")
         if isinstance(frequency, pd.DataFrame):
@@ -146,15 +162,18 @@ class GammaGamma(FittedModel):
             raise ValueError("Pass monetary_value along with frequency (or a summary DataFrame).")
         x, m, w = _validated(frequency, monetary_value, weights)
         keep = (x > 0) & (w > 0)
+        # Free orders are real purchases (BG/NBD counts them), but a Gamma distribution has
+        # no zero: repeat buyers whose repeat orders were all free are left out of this fit,
+        # counted and said. Their expected spend is still predicted (pulled to the mean).
+        all_free = keep & (m == 0)
+        n_free = float(w[all_free].sum())
+        if n_free:
+            warnings.warn(_free_spend_note(n_free), FreeOrdersWarning, stacklevel=2)
+        keep &= ~all_free
         if keep.sum() < 2:
             raise ValueError(
-                f"Gamma-Gamma needs customers with repeat purchases; found {int(keep.sum())}. "
+                f"Gamma-Gamma needs customers with repeat purchases and positive spend; found {int(keep.sum())}. "
                 "Use a longer calibration period or more customers."
-            )
-        if np.any(m[keep] == 0):
-            raise ValueError(
-                f"{int((m[keep] == 0).sum())} repeat buyers have a mean spend of 0: the Gamma-Gamma "
-                "model needs positive spend. Drop free orders before summarising."
             )
         unit = self._data_unit(data_unit)
         x, m, w = x[keep], m[keep], w[keep]
@@ -164,10 +183,12 @@ class GammaGamma(FittedModel):
         # Method-of-moments flavoured start: p = 1 spend shape, q = 2, gamma from the mean.
         start = np.log([1.0, 2.0, max(float(np.average(m, weights=w)), 1e-6)])
         params = maximize_log_likelihood(value_and_grad, start, PARAMS, "Gamma-Gamma")
-        return self._set_fit(
+        self._set_fit(
             params, time_unit=unit, log_likelihood=value_and_grad(params)[0],
             n_obs=w.sum(), value_and_grad=value_and_grad,
         )
+        self.n_free_spend_excluded_ = n_free
+        return self
 
     def _data_unit(self, data_unit) -> TimeUnit:
         """The unit of the summary the data came from: recorded on it, or given to the model."""
