@@ -36,12 +36,13 @@ Example
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 
 import pandas as pd
 
 from clvlib.core.calendar import add_months, month_start
-from clvlib.core.checks import parse_date
+from clvlib.core.checks import parse_date, require_frame
+
+_LOAD_HINT = "Load it with clvlib.data.load_dataset."
 
 # name -> (label for people, kind, True when a rise is good news / False when bad / None neutral)
 KPI_INFO: dict[str, tuple[str, str, bool | None]] = {
@@ -84,18 +85,9 @@ def period_bounds(as_of, period_months: int = 1, periods_back: int = 0) -> tuple
     return start, end
 
 
-def _need(frame: pd.DataFrame, table: str, columns: Iterable[str]) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"The {table} table has no {', '.join(missing)} column(s); it has: {', '.join(map(str, frame.columns))}. "
-            "Load it with clvlib.data.load_dataset."
-        )
-
-
 def active_at(subscriptions: pd.DataFrame, day) -> pd.Series:
     """True for subscribers active at the end of ``day`` (signed up, not yet cancelled)."""
-    _need(subscriptions, "subscriptions", ("signup_date", "cancel_date"))
+    require_frame(subscriptions, "subscriptions", ("signup_date", "cancel_date"), hint=_LOAD_HINT, allow_empty=True)
     day = _day(day)
     cancel = subscriptions["cancel_date"]
     return (subscriptions["signup_date"] <= day) & (cancel.isna() | (cancel > day))
@@ -103,7 +95,7 @@ def active_at(subscriptions: pd.DataFrame, day) -> pd.Series:
 
 def subscription_kpis(subscriptions: pd.DataFrame, start, end) -> dict[str, float | int | None]:
     """Active, new, cancelled subscribers, churn and MRR for the period ``(start, end]``."""
-    _need(subscriptions, "subscriptions", ("signup_date", "cancel_date", "monthly_revenue"))
+    require_frame(subscriptions, "subscriptions", ("signup_date", "cancel_date", "monthly_revenue"), hint=_LOAD_HINT, allow_empty=True)
     start, end = _day(start), _day(end)
     if start >= end:
         raise ValueError(f"The period must end after it starts (got {start.date()} to {end.date()}).")
@@ -124,7 +116,7 @@ def subscription_kpis(subscriptions: pd.DataFrame, start, end) -> dict[str, floa
 
 def shop_kpis(orders: pd.DataFrame, start, end) -> dict[str, float | int]:
     """Web-shop revenue, orders and distinct buyers for the period ``(start, end]``."""
-    _need(orders, "orders", ("customer_id", "order_date", "order_value"))
+    require_frame(orders, "orders", ("customer_id", "order_date", "order_value"), hint=_LOAD_HINT, allow_empty=True)
     start, end = _day(start), _day(end)
     within = (orders["order_date"] > start) & (orders["order_date"] <= end)
     return {
@@ -136,7 +128,7 @@ def shop_kpis(orders: pd.DataFrame, start, end) -> dict[str, float | int]:
 
 def spend_in_period(marketing_spend: pd.DataFrame, start, end) -> float:
     """Spend of the calendar months whose first day falls in ``(start, end]``."""
-    _need(marketing_spend, "marketing_spend", ("month", "spend"))
+    require_frame(marketing_spend, "marketing_spend", ("month", "spend"), hint=_LOAD_HINT, allow_empty=True)
     start, end = _day(start), _day(end)
     first_day = month_start(marketing_spend["month"])
     within = (first_day > start) & (first_day <= end)

@@ -31,8 +31,11 @@ import pandas as pd
 MAX_EXAMPLES = 5
 
 
-def require_frame(frame, table_name: str, columns: Iterable[str] = (), hint: str = "") -> None:
-    """Raise ValueError unless ``frame`` is a non-empty DataFrame with every one of ``columns``.
+def require_frame(
+    frame, table_name: str, columns: Iterable[str] = (), hint: str = "", allow_empty: bool = False
+) -> None:
+    """Raise ValueError unless ``frame`` is a DataFrame with every one of ``columns`` (and rows,
+    unless ``allow_empty``: a period with no events is a valid empty table for a KPI).
 
     The message names the table, the missing columns and the columns the table does
     have; ``hint`` (a sentence such as "Load it with clvlib.data.load_dataset.") is
@@ -48,7 +51,7 @@ def require_frame(frame, table_name: str, columns: Iterable[str] = (), hint: str
             f"The {table_name} table has no {', '.join(map(str, missing))} {noun}; "
             f"its columns are: {', '.join(map(str, frame.columns))}.{tail}"
         )
-    if frame.empty:
+    if frame.empty and not allow_empty:
         raise ValueError(f"The {table_name} table is empty (no rows): there is nothing to analyse.")
 
 

@@ -24,9 +24,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from clvlib.course.notebook_checks import cell_tags, read_notebook
-
-SOLUTION_TAG = "solution"
+from clvlib.course.notebook_checks import SOLUTION_TAG, cell_tags, read_notebook
 
 
 @dataclass(frozen=True)

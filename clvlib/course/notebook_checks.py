@@ -31,6 +31,7 @@ from typing import Any
 import nbformat
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+SOLUTION_TAG = "solution"  # the tag of an exercise's solution cell
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def declared_parameters(notebook) -> dict[str, Parameter]:
 # nbconvert's HTML and MathJax would pair it with the next '$' and render the text between as
 # maths ("100×4ayear×3years"). Code spans are left alone: there a '$' is literal.
 _CURRENCY = re.compile(r"(?<![\\$])\$(?=\d[\d,]*(?:\.\d+)?(?![\d/^_(+*=$-]))")
+_AMOUNT = re.compile(r"\$\d[\d,]*(?:\.\d+)?")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)*?\1", re.S)
 
 
@@ -146,11 +148,11 @@ def currency_read_as_maths(markdown: str) -> list[str]:
     found: list[str] = []
 
     def collect(text: str) -> str:
-        found.extend(re.match(r"\$\d[\d,]*(?:\.\d+)?", text[m.start() :]).group(0) for m in _CURRENCY.finditer(text))
+        found.extend(_AMOUNT.match(text, m.start()).group(0).rstrip(",") for m in _CURRENCY.finditer(text))
         return text
 
     _outside_code_spans(markdown, collect)
-    return [amount.rstrip(",") for amount in found]
+    return found
 
 
 def escape_currency(markdown: str) -> str:

@@ -31,11 +31,10 @@ from pathlib import Path
 
 import nbformat
 
-from clvlib.course.notebook_checks import cell_tags, list_notebooks, read_notebook
+from clvlib.course.notebook_checks import SOLUTION_TAG, cell_tags, list_notebooks, read_notebook
 from clvlib.data import PROJECT_ROOT
 
 PLACEHOLDER = "# Your answer here"
-SOLUTION_TAG = "solution"
 
 
 class StudentEditionError(ValueError):
