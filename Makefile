@@ -6,14 +6,19 @@ VENV        := .venv
 PY          := $(VENV)/bin/python
 STAMP       := $(VENV)/.installed
 CONSTRAINTS := requirements/constraints.txt
+comma       := ,
 PARAMS      ?= params/default.yml
+# The extras a checkout needs: the course (notebooks, report), development, large data.
+EXTRAS      := course,dev,large
+# `make lock` resolves with this uv release (installed into a throwaway venv, never a dependency).
+UV_VERSION  := 0.13.9
 # Prefer the kernel spec installed inside .venv over any in the user's home folder,
 # so notebooks always run on this project's Python.
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab report cdnow test test-fast data bench lint lock student notebooks-text clean
+.PHONY: help setup lab report cdnow test test-fast test-wheel test-latest data bench bench-scale mutate lint lock student notebooks-text clean
 
 help: ## List the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,7 +28,9 @@ setup: $(STAMP) ## Create .venv and install the tested package versions (skipped
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,large]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(CONSTRAINTS)
+	$(PY) -m pip install --quiet --no-deps -e '.[$(EXTRAS)]'
+	$(PY) -m pip check >/dev/null || { $(PY) -m pip check; echo "$(CONSTRAINTS) lacks a package pyproject.toml asks for: run make lock"; exit 1; }
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (clv-workbook)" >/dev/null
 	@touch $(STAMP)
 	@echo "Environment ready in $(VENV)."
@@ -44,14 +51,31 @@ cdnow: setup ## Fetch the real CDNOW data once into data/cache/ (checksum-verifi
 test: setup ## Run all tests: unit, property, reference, docstring examples, notebooks, the report
 	$(PY) -m pytest --doctest-modules --nbval-lax --nbval-current-env clvlib tests notebooks
 
-test-fast: setup ## Unit tests only (no notebooks, no network)
-	$(PY) -m pytest tests -m "not notebooks and not network"
+test-fast: setup ## Unit tests only (no notebooks, no network, no wheel install)
+	$(PY) -m pytest tests -m "not notebooks and not network and not wheel"
+
+test-wheel: setup ## Build the wheel, install it in a fresh venv outside the checkout, run the quickstart and the report there
+	$(PY) -m pytest tests/test_installed_wheel.py -m wheel -p no:cacheprovider
+
+test-latest: setup ## Unit tests in throwaway venvs: the newest releases pyproject allows, then pandas 3 forced
+	$(PY) requirements/test_latest.py
 
 data: setup ## Rebuild data/ from the simulator (byte for byte the same)
 	$(PY) -m clvlib.data.simulate
 
 bench: setup ## Time clvlib against baselines measured in the same run
 	$(PY) benchmarks/run.py
+
+bench-scale: setup ## DuckDB summary+split of 10M/30M/100M orders under a 2 GB cap (data cached in .bench/scale)
+	$(PY) benchmarks/scale.py
+
+# A maintainer's tool, not a dependency: installed into .venv only when this target runs.
+MUTMUT_VERSION := 3.8.1
+mutate: setup ## Mutation testing of formulas, models and summary: kill rate per module (slow: ~1 h on 2 idle cores)
+	$(PY) -m pip install --quiet 'mutmut==$(MUTMUT_VERSION)'
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children 2
+	$(PY) tests/mutation/kill_rate.py
 
 lint: setup ## Ruff over clvlib, tests, benchmarks and notebooks
 	$(VENV)/bin/ruff check clvlib tests benchmarks notebooks
@@ -62,16 +86,21 @@ student: setup ## Copy the notebooks without solution cells into student/
 notebooks-text: setup ## Rewrite notebooks/text/*.py, the reviewable text form of each notebook
 	$(PY) -m clvlib.course.notebook_text
 
-lock: ## Re-resolve requirements/constraints.txt from pyproject.toml (maintainers)
+lock: ## Re-resolve requirements/constraints.txt from pyproject.toml: every platform, Python>=3.11, with hashes (UPGRADE=1: newest)
 	rm -rf .lockvenv && $(PYTHON_BOOT) -m venv .lockvenv
-	.lockvenv/bin/pip install --quiet --upgrade pip
-	.lockvenv/bin/pip install --quiet '.[dev,large]'
-	{ echo "# Exact versions tested with clvlib (pip constraints file). Regenerate with \`make lock\`."; \
+	.lockvenv/bin/python -m pip install --quiet 'uv==$(UV_VERSION)'
+	.lockvenv/bin/uv pip compile pyproject.toml $(foreach e,$(subst $(comma), ,$(EXTRAS)),--extra $(e)) \
+	  --universal --python-version 3.11 --generate-hashes --no-header --quiet $(if $(UPGRADE),--upgrade) \
+	  --output-file $(CONSTRAINTS)
+	{ echo "# Exact versions tested with clvlib, with hashes, for every platform and Python>=3.11: the lock."; \
+	  echo "# make setup installs it (pip install --require-hashes --no-deps -r), then clvlib itself (--no-deps)."; \
+	  echo "# Written by \`make lock\` (uv pip compile --universal --generate-hashes); a new dependency goes in"; \
+	  echo "# pyproject.toml, then \`make lock\`: a hand-written line without hashes breaks make setup."; \
 	  echo "# pandas<3 is deliberate: lifelines>=0.30.1 needs it (pandas>=3 silently pulls lifelines 0.30.0)."; \
-	  .lockvenv/bin/pip freeze --exclude clvlib; } > $(CONSTRAINTS)
-	rm -rf .lockvenv build
+	  grep -v '^#' $(CONSTRAINTS); } > $(CONSTRAINTS).new && mv $(CONSTRAINTS).new $(CONSTRAINTS)
+	rm -rf .lockvenv
 	@echo "Wrote $(CONSTRAINTS); commit it with the change to pyproject.toml."
 
 clean: ## Remove .venv, caches, reports and the student copies
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache reports student build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache reports student build *.egg-info mutants
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

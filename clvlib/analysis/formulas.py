@@ -37,23 +37,24 @@ from clvlib.core.units import TimeUnit, convert_rate
 # ----------------------------------------------------------------------------- checks
 
 
-def _nonnegative(name: str, value) -> np.ndarray | float:
+def _nonnegative(name: str, value) -> np.ndarray:
+    # dtype=float also takes Decimal (what database drivers return for NUMERIC columns).
     arr = np.asarray(value, dtype=float)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be a finite number; got {value!r}.")
     if np.any(arr < 0):
         raise ValueError(f"{name} must be 0 or more; got {value!r}.")
-    return arr if arr.ndim else float(arr)
+    return arr
 
 
-def _retention(value, name: str = "retention_rate") -> np.ndarray | float:
+def _retention(value, name: str = "retention_rate") -> np.ndarray:
     arr = np.asarray(value, dtype=float)
     if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr >= 1):
         raise ValueError(
             f"{name} must be at least 0 and below 1 (0.8 = 80% of customers stay each period); got {value!r}. "
             "A retention rate of 1 means customers never leave and the value is infinite."
         )
-    return arr if arr.ndim else float(arr)
+    return arr
 
 
 def _result(value):
@@ -192,7 +193,7 @@ def retention_clv_truncated(
     if int(n_periods) != n_periods or n_periods < 1:
         raise ValueError(f"n_periods must be a whole number 1 or more; got {n_periods!r}.")
     start = 0 if include_first_payment else 1
-    t = np.arange(start, start + int(n_periods), dtype=float)
+    t = np.arange(start, start + int(n_periods))
     return float(np.sum(m * (r / (1.0 + d)) ** t))
 
 

@@ -31,6 +31,8 @@ Example
 >>> k = subscription_kpis(subs, *period_bounds("2025-12-31"))
 >>> k["active_subscribers"], k["new_subscribers"], k["churn_rate"], k["mrr"]
 (2, 1, 0.5, 65.0)
+>>> churn_counts(subs, *period_bounds("2025-12-31"))
+(1, 2)
 """
 
 from __future__ import annotations
@@ -112,6 +114,19 @@ def subscription_kpis(subscriptions: pd.DataFrame, start, end) -> dict[str, floa
         "churn_rate": float((active_start & cancelled_in).sum() / at_risk) if at_risk else None,
         "mrr": float(subscriptions.loc[active_end, "monthly_revenue"].sum()),
     }
+
+
+def churn_counts(subscriptions: pd.DataFrame, start, end) -> tuple[int, int]:
+    """``(cancelled, at_risk)`` behind the period's churn: subscribers active at the start, and how many of them cancelled.
+
+    These are the counts whose binomial noise decides whether a change in churn is material
+    (:mod:`clvlib.analysis.materiality`).
+    """
+    require_frame(subscriptions, "subscriptions", ("signup_date", "cancel_date"), hint=_LOAD_HINT, allow_empty=True)
+    start, end = _day(start), _day(end)
+    active_start = active_at(subscriptions, start)
+    cancel = subscriptions["cancel_date"]
+    return int((active_start & (cancel > start) & (cancel <= end)).sum()), int(active_start.sum())
 
 
 def shop_kpis(orders: pd.DataFrame, start, end) -> dict[str, float | int]:

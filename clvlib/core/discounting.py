@@ -43,4 +43,4 @@ def discount_factors(n_periods: int, discount_rate: float, first_payment_now: bo
     if int(n_periods) != n_periods or n_periods < 0:
         raise ValueError(f"n_periods must be a whole number 0 or more; got {n_periods!r}.")
     start = 0 if first_payment_now else 1
-    return discount_factors_at(np.arange(start, start + int(n_periods), dtype=float), discount_rate)
+    return discount_factors_at(np.arange(start, start + int(n_periods)), discount_rate)

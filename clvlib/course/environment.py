@@ -1,44 +1,65 @@
 """Is this machine ready for the course? One table a student can read.
 
+The requirements are read from the installed clvlib's metadata (:mod:`importlib.metadata`),
+so the check works the same from the project checkout and from an installed wheel. By
+default it checks the core packages and the ``course`` extra (papermill, jupyterlab, ...).
+
 Example
 -------
 >>> from clvlib.course.environment import check_environment
 >>> table = check_environment()
 >>> bool(table["ok"].all())
 True
+>>> "papermill" in table.index and "pytest" not in table.index
+True
 """
 
 from __future__ import annotations
 
 import sys
-import tomllib
 from importlib import metadata
-from pathlib import Path
 
 import pandas as pd
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+COURSE_EXTRAS = ("course",)
 
 
-def required_packages(include_extras: tuple[str, ...] = ()) -> list[Requirement]:
-    """The requirements declared in pyproject.toml (the source of truth)."""
-    project = tomllib.loads(PYPROJECT.read_text())["project"]
-    reqs = list(project["dependencies"])
-    for extra in include_extras:
-        reqs.extend(project["optional-dependencies"][extra])
-    return [Requirement(r.split("#")[0].strip()) for r in reqs]
+def _requirement_strings() -> list[str]:
+    """clvlib's declared requirements, markers included ('papermill>=2.6; extra == "course"')."""
+    try:
+        return metadata.requires("clvlib") or []
+    except metadata.PackageNotFoundError:
+        raise RuntimeError(
+            "clvlib is not installed, so its requirements cannot be read: run `make setup` in the "
+            "project folder, or `pip install clvlib[course]`."
+        ) from None
 
 
-def check_environment(include_extras: tuple[str, ...] = ()) -> pd.DataFrame:
+def required_packages(include_extras: tuple[str, ...] = COURSE_EXTRAS) -> list[Requirement]:
+    """The core requirements plus those of ``include_extras``, as declared in pyproject.toml."""
+    wanted = []
+    for text in _requirement_strings():
+        req = Requirement(text)
+        if req.marker is None:
+            wanted.append(req)
+            continue
+        # A requirement counts when its marker holds for no extra (core) or one of ours.
+        if any(req.marker.evaluate({"extra": extra}) for extra in ("", *include_extras)):
+            wanted.append(req)
+    return wanted
+
+
+def check_environment(include_extras: tuple[str, ...] = COURSE_EXTRAS) -> pd.DataFrame:
     """One row per required package: what is asked, what is installed, and whether it fits."""
+    python_needed = metadata.metadata("clvlib").get("Requires-Python") or ">=3.11"
     rows = [
         {
             "package": "python",
-            "required": ">=3.11",
+            "required": python_needed,
             "installed": ".".join(map(str, sys.version_info[:3])),
-            "ok": sys.version_info >= (3, 11),
+            "ok": Version(".".join(map(str, sys.version_info[:3]))) in Requirement(f"python{python_needed}").specifier,
         }
     ]
     for req in required_packages(include_extras):

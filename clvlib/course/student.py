@@ -4,10 +4,11 @@ Usage::
 
     python -m clvlib.course.student --out student [--notebooks notebooks]
 
-Every cell tagged ``solution`` becomes an empty code cell holding only
-``# Your answer here`` (it keeps the ``solution`` tag, so the edition can be checked and
-the answers compared later). The ``assert`` cell that follows each solution stays, so a
-student knows when their answer is right. Outputs are stripped. Before writing, each
+Every cell tagged ``solution`` becomes a code cell holding ``# Your answer here`` and one
+``name = ...`` line for each name the exercise asks for (it keeps the ``solution`` tag, so
+the edition can be checked and the answers compared later). The check cell that follows
+each solution stays: run on an untouched answer it says "not answered yet" (rather than a
+``NameError``), and on a wrong one what is off. Outputs are stripped. Before writing, each
 copy is checked against its original: same number of cells, every non-solution cell
 identical in type and source, every solution replaced. Exit code 0 when all copies
 were written, 2 when a check failed (nothing is written for that notebook).
@@ -16,10 +17,11 @@ Example
 -------
 >>> import nbformat
 >>> nb = nbformat.v4.new_notebook()
->>> nb.cells = [nbformat.v4.new_code_cell("x = 41 + 1"), nbformat.v4.new_code_cell("assert x == 42")]
->>> nb.cells[0].metadata["tags"] = ["solution"]
->>> [c.source for c in student_copy(nb).cells]
-['# Your answer here', 'assert x == 42']
+>>> nb.cells = [nbformat.v4.new_markdown_cell("Store it in `x`."),
+...             nbformat.v4.new_code_cell("x = 41 + 1"), nbformat.v4.new_code_cell("assert x == 42")]
+>>> nb.cells[1].metadata["tags"] = ["solution"]
+>>> [c.source for c in student_copy(nb).cells[1:]]
+['# Your answer here\\nx = ...', 'assert x == 42']
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from pathlib import Path
 
 import nbformat
 
+from clvlib.course.exercises import exercises
 from clvlib.course.notebook_checks import SOLUTION_TAG, cell_tags, list_notebooks, read_notebook
-from clvlib.data import PROJECT_ROOT
+from clvlib.data.bundled import course_notebooks_dir
 
 PLACEHOLDER = "# Your answer here"
 
@@ -47,12 +50,18 @@ def _strip(cell) -> None:
         cell.execution_count = None
 
 
+def placeholder(asked: tuple[str, ...] | list[str]) -> str:
+    """The student's starting cell: the placeholder line and ``name = ...`` per asked-for name."""
+    return "\n".join([PLACEHOLDER, *(f"{name} = ..." for name in asked)])
+
+
 def student_copy(notebook) -> nbformat.NotebookNode:
     """A copy of ``notebook`` with every ``solution`` cell replaced by a placeholder."""
     nb = copy.deepcopy(read_notebook(notebook))
+    asked = {e.solution_cell: e.asked for e in exercises(nb)}
     for i, cell in enumerate(nb.cells):
         if SOLUTION_TAG in cell_tags(cell):
-            blank = nbformat.v4.new_code_cell(PLACEHOLDER)
+            blank = nbformat.v4.new_code_cell(placeholder(asked[i]))
             blank.metadata["tags"] = [SOLUTION_TAG]
             if "id" in cell:
                 blank["id"] = cell["id"]
@@ -68,9 +77,10 @@ def check_student_copy(original, student) -> None:
     problems = []
     if len(original.cells) != len(student.cells):
         problems.append(f"{len(original.cells)} cells became {len(student.cells)}")
+    asked = {e.solution_cell: e.asked for e in exercises(original)}
     for i, (before, after) in enumerate(zip(original.cells, student.cells, strict=False)):
         if SOLUTION_TAG in cell_tags(before):
-            if after.source != PLACEHOLDER or SOLUTION_TAG not in cell_tags(after):
+            if after.source != placeholder(asked[i]) or SOLUTION_TAG not in cell_tags(after):
                 problems.append(f"solution cell {i} was not replaced by the placeholder")
         elif (before.cell_type, before.source) != (after.cell_type, after.source):
             problems.append(f"cell {i} ({before.cell_type}) changed")
@@ -106,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m clvlib.course.student", description="Copy the course notebooks without the exercise solutions."
     )
     parser.add_argument("--out", default="student", help="folder to write to (default: student/)")
-    parser.add_argument("--notebooks", default=str(PROJECT_ROOT / "notebooks"), help="course notebooks folder")
+    parser.add_argument("--notebooks", default=str(course_notebooks_dir()), help="course notebooks folder")
     args = parser.parse_args(argv)
     try:
         written = write_student_edition(args.notebooks, args.out)

@@ -6,6 +6,7 @@ public face of the package. Its modules, each importing only those above it:
 
 * :mod:`~clvlib.data.errors` -- Problem, DataValidationError, DataNoteWarning, message phrasing;
 * :mod:`~clvlib.data.contract` -- the tables, their columns and the kind of each column;
+* :mod:`~clvlib.data.bundled` -- where the embedded files are: the checkout, or inside an installed wheel;
 * :mod:`~clvlib.data.sources` -- paths, the ``data_source`` settings, the Dataset;
 * :mod:`~clvlib.data.reading` -- a CSV file as text rows indexed by line number;
 * :mod:`~clvlib.data.validation` -- typing and checking columns, rows and channels;

@@ -9,8 +9,11 @@ out of the ``lifetimes`` 0.11.3 wheel on PyPI, without importing ``lifetimes``:
 * ``master``: all 69,659 purchase records of the 23,570 customers;
 * ``sample``: the 1/10th sample of 2,357 customers (6,919 records) used in the paper.
 
-The files are verified by SHA-256 and cached in ``data/cache/`` (not committed), so only
-the first call needs the network. Without network and cache, :class:`CdnowUnavailableError`
+The files are verified by SHA-256 and cached (not committed), so only the first call
+needs the network. The cache is ``data/cache/`` in the project checkout and the user's
+cache folder when clvlib is installed from a wheel (``~/.cache/clvlib/cdnow`` on Linux);
+the environment variable ``CLVLIB_CACHE_DIR`` or the ``cache_dir`` argument overrides it.
+Without network and cache, :class:`CdnowUnavailableError`
 says how to get the file by hand.
 
 Example
@@ -35,10 +38,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from clvlib.data.sources import DATA_DIR
+from clvlib.data.bundled import cdnow_cache_dir
 
 LIFETIMES_VERSION = "0.11.3"
-DEFAULT_CACHE_DIR = DATA_DIR / "cache"
 WHEEL_MEMBERS = {
     "master": "lifetimes/datasets/CDNOW_master.txt",
     "sample": "lifetimes/datasets/CDNOW_sample.txt",
@@ -53,9 +55,6 @@ EXPECTED = {
     "master": {"records": 69_659, "customers": 23_570, "first": "1997-01-01", "last": "1998-06-30"},
     "sample": {"records": 6_919, "customers": 2_357, "first": "1997-01-01", "last": "1998-06-30"},
 }
-PIP_COMMAND = (
-    f"python -m pip download --no-deps --only-binary=:all: lifetimes=={LIFETIMES_VERSION} -d data/cache"
-)
 COLUMNS = ["customer_id", "order_date", "n_cds", "order_value"]
 
 
@@ -71,6 +70,11 @@ def _file_name(which: str) -> str:
     return Path(WHEEL_MEMBERS[which]).name
 
 
+def _cache_dir(cache_dir: str | Path | None) -> Path:
+    """The folder given, else $CLVLIB_CACHE_DIR, the checkout's data/cache/ or the user cache folder."""
+    return Path(cache_dir) if cache_dir is not None else cdnow_cache_dir()
+
+
 def _check_which(which: str) -> None:
     if which not in WHEEL_MEMBERS:
         raise ValueError(f"Unknown CDNOW file {which!r}: use 'master' (23,570 customers) or 'sample' (2,357).")
@@ -83,8 +87,8 @@ def _sha256(data: bytes) -> str:
 def _unavailable_message(cache_dir: Path, reason: str) -> str:
     return (
         f"The CDNOW data are not cached in {cache_dir} and could not be downloaded ({reason}).\n"
-        "To get them, on a machine with internet access run, from the project folder:\n"
-        f"    {PIP_COMMAND}\n"
+        "To get them, on a machine with internet access run:\n"
+        f"    python -m pip download --no-deps --only-binary=:all: lifetimes=={LIFETIMES_VERSION} -d {cache_dir}\n"
         f"and put the downloaded wheel (Lifetimes-{LIFETIMES_VERSION}-py3-none-any.whl) in {cache_dir}/;\n"
         f"or copy {_file_name('master')} and {_file_name('sample')} (from lifetimes/datasets/ inside that "
         f"wheel, a zip file) into {cache_dir}/. They are checked against their SHA-256 checksums."
@@ -151,7 +155,7 @@ def cdnow_path(which: str = "master", cache_dir: str | Path | None = None) -> Pa
 def _verified_file(which: str, cache_dir: str | Path | None) -> tuple[Path, bytes]:
     """:func:`cdnow_path` and the file's bytes, read once for the checksum and the parser."""
     _check_which(which)
-    cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR
+    cache_dir = _cache_dir(cache_dir)
     target = cache_dir / _file_name(which)
     if not target.exists():
         try:
@@ -276,7 +280,7 @@ def merge_same_day(
 def is_cached(which: str = "master", cache_dir: str | Path | None = None) -> bool:
     """Whether the CDNOW file is already in the cache (nothing is downloaded to find out)."""
     _check_which(which)
-    cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR
+    cache_dir = _cache_dir(cache_dir)
     return (cache_dir / _file_name(which)).exists()
 
 
@@ -288,8 +292,9 @@ def available_cdnow(which: str = "sample", allow_download: bool = False) -> tupl
     """
     if not (allow_download or is_cached(which)):
         return None, (
-            f"the CDNOW {which} is not cached in data/cache/. Run `make cdnow` once (`make report` and "
-            "`make test` do it too), or set cdnow_allow_download = True to fetch it from PyPI."
+            f"the CDNOW {which} is not cached in {_cache_dir(None)}. Run `make cdnow` once (`make report` and "
+            "`make test` do it too; `clv-cdnow` outside the project folder), or set cdnow_allow_download = True "
+            "to fetch it from PyPI."
         )
     try:
         return load_cdnow(which), ""
@@ -298,11 +303,12 @@ def available_cdnow(which: str = "sample", allow_download: bool = False) -> tupl
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m clvlib.data.cdnow`` (``make cdnow``): fetch and verify both files once."""
+    """``python -m clvlib.data.cdnow`` (``make cdnow``, ``clv-cdnow``): fetch and verify both files once."""
     import argparse
 
-    parser = argparse.ArgumentParser(description="Fetch the CDNOW data into data/cache/ (once) and verify it.")
-    parser.add_argument("--cache-dir", default=None, help="folder to cache the files in (default: data/cache/)")
+    parser = argparse.ArgumentParser(prog="clv-cdnow", description="Fetch the CDNOW data (once) and verify it.")
+    parser.add_argument("--cache-dir", default=None, help=f"folder to cache the files in (default: {_cache_dir(None)}; "
+                        "set CLVLIB_CACHE_DIR to change it)")
     args = parser.parse_args(argv)
     try:
         for which in ("master", "sample"):

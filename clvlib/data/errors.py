@@ -23,12 +23,19 @@ README_HINT = "See data/README.md ('Using your own data') for the expected colum
 
 # Plural verb -> singular verb, so messages read "1 row is ..." and "3 rows are ...".
 _SINGULAR = {"are": "is", "have": "has", "repeat": "repeats", "name": "names", "do": "does"}
+_SINGULAR_OBJECTS = {"not numbers": "not a number", "thousands-grouped numbers": "a thousands-grouped number"}
 
 
 def rows_phrase(count: int, plural_predicate: str) -> str:
-    """'1 row is blank' / '3 rows are blank' from the plural predicate 'are blank'."""
+    """'1 row is blank' / '3 rows are blank' from the plural predicate 'are blank'.
+
+    >>> rows_phrase(1, "are not numbers (write 12.50)"), rows_phrase(2, "are not numbers")
+    ('1 row is not a number (write 12.50)', '2 rows are not numbers')
+    """
     verb, _, rest = plural_predicate.partition(" ")
     if count == 1:
+        for many, one in _SINGULAR_OBJECTS.items():
+            rest = rest.replace(many, one, 1)
         return f"1 row {_SINGULAR.get(verb, verb)} {rest}".rstrip()
     return f"{count} rows {plural_predicate}"
 

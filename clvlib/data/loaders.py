@@ -36,6 +36,7 @@ import pandas as pd
 
 from clvlib.data.contract import SCHEMAS, known_columns
 from clvlib.data.errors import DataNoteWarning, DataValidationError, Problem
+from clvlib.data.plausibility import check_amounts, check_periods
 from clvlib.data.reading import read_raw
 from clvlib.data.sources import (
     DATA_DIR,
@@ -58,7 +59,8 @@ def _load(
     if raw is None:
         return None
     frame = check_columns(table, raw, source, problems)
-    check_rows(table, frame, raw, analysis_date, display_path(source.path), problems)
+    check_rows(table, frame, raw, analysis_date, display_path(source.path), problems, source.period_end)
+    check_amounts(table, frame, raw, source.max_value, display_path(source.path), problems, notes)
     return frame
 
 
@@ -82,17 +84,20 @@ def load_table(
     analysis_date: str | pd.Timestamp = DEFAULT_ANALYSIS_DATE,
     encoding: str = "utf-8-sig",
     separator: str = ",",
+    decimal: str = ".",
+    thousands: str | None = None,
 ) -> pd.DataFrame:
     """Load and validate one table ('subscriptions', 'orders' or 'marketing_spend').
 
     ``columns`` maps the file's column names to clvlib's; ``date_format`` is a strftime
-    format such as ``"%d/%m/%Y"`` (or ``"DD/MM/YYYY"``; default ISO, ``YYYY-MM-DD``).
+    format such as ``"%d/%m/%Y"`` (or ``"DD/MM/YYYY"``; default ISO, ``YYYY-MM-DD``);
+    ``decimal`` and ``thousands`` are the marks in numbers (``","`` and ``"."`` for 1.250,50).
     Raises DataValidationError listing every problem in the file.
     """
     if table not in SCHEMAS:
         raise ValueError(f"Unknown table {table!r}: use one of {', '.join(SCHEMAS)}.")
     spec = {"path": path or DEFAULT_FILES[table], "columns": dict(columns or {}), "date_format": date_format,
-            "encoding": encoding, "separator": separator}
+            "encoding": encoding, "separator": separator, "decimal": decimal, "thousands": thousands}
     problems: list[Problem] = []
     notes: list[str] = []
     source = TableSource.from_spec(table, spec, problems)
@@ -105,26 +110,26 @@ def load_table(
 
 def load_subscriptions(
     path=None, columns=None, date_format=None, analysis_date=DEFAULT_ANALYSIS_DATE,
-    encoding: str = "utf-8-sig", separator: str = ",",
+    encoding: str = "utf-8-sig", separator: str = ",", decimal: str = ".", thousands: str | None = None,
 ) -> pd.DataFrame:
-    """Subscriptions: one row per customer (see :func:`load_table`; ``encoding`` and ``separator`` as in a params file)."""
-    return load_table("subscriptions", path, columns, date_format, analysis_date, encoding, separator)
+    """Subscriptions: one row per customer (see :func:`load_table`; reading settings as in a params file)."""
+    return load_table("subscriptions", path, columns, date_format, analysis_date, encoding, separator, decimal, thousands)
 
 
 def load_orders(
     path=None, columns=None, date_format=None, analysis_date=DEFAULT_ANALYSIS_DATE,
-    encoding: str = "utf-8-sig", separator: str = ",",
+    encoding: str = "utf-8-sig", separator: str = ",", decimal: str = ".", thousands: str | None = None,
 ) -> pd.DataFrame:
-    """Orders: one row per order (see :func:`load_table`; ``encoding`` and ``separator`` as in a params file)."""
-    return load_table("orders", path, columns, date_format, analysis_date, encoding, separator)
+    """Orders: one row per order (see :func:`load_table`; reading settings as in a params file)."""
+    return load_table("orders", path, columns, date_format, analysis_date, encoding, separator, decimal, thousands)
 
 
 def load_marketing_spend(
     path=None, columns=None, date_format=None, analysis_date=DEFAULT_ANALYSIS_DATE,
-    encoding: str = "utf-8-sig", separator: str = ",",
+    encoding: str = "utf-8-sig", separator: str = ",", decimal: str = ".", thousands: str | None = None,
 ) -> pd.DataFrame:
-    """Marketing spend: one row per channel and month (see :func:`load_table`; ``encoding`` and ``separator`` as in a params file)."""
-    return load_table("marketing_spend", path, columns, date_format, analysis_date, encoding, separator)
+    """Marketing spend: one row per channel and month (see :func:`load_table`; reading settings as in a params file)."""
+    return load_table("marketing_spend", path, columns, date_format, analysis_date, encoding, separator, decimal, thousands)
 
 
 def load_dataset(data_source: dict | None = None) -> Dataset:
@@ -138,7 +143,8 @@ def load_dataset(data_source: dict | None = None) -> Dataset:
         marketing_spend: {path: my/spend.csv, separator: ";"}
 
     Each table entry may hold ``path``, ``columns`` (your name -> clvlib's), ``date_format``,
-    ``encoding`` (default UTF-8) and ``separator`` (default ","). A table that is not named
+    ``encoding`` (default UTF-8), ``separator`` (default ","), ``decimal`` (default ".") and
+    ``thousands`` (default none; "," in a comma-separated file). A table that is not named
     comes from the embedded data. Problems in all files are reported together, plus
     cross-table ones (a spend channel no subscriber came from).
     """
@@ -161,6 +167,7 @@ def load_dataset(data_source: dict | None = None) -> Dataset:
     if subs is not None and spend is not None and "channel" in subs and "channel" in spend:
         if problem := spend_channel_problem(subs, spend, display_path(sources["marketing_spend"].path)):
             problems.append(problem)
+    period_ends = check_periods(tables, sources, analysis_date, problems, notes)
     if problems:
         raise DataValidationError(problems)
     _note(notes)
@@ -172,6 +179,7 @@ def load_dataset(data_source: dict | None = None) -> Dataset:
         files={t: s.path for t, s in sources.items()},
         is_embedded=all(s.path == DEFAULT_FILES[t] for t, s in sources.items()),
         notes=tuple(notes),
+        period_ends=period_ends,
     )
 
 

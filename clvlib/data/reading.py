@@ -22,7 +22,7 @@ import pandas as pd
 
 from clvlib.data.contract import ALL_COLUMNS
 from clvlib.data.errors import MAX_EXAMPLES, Problem, plural, rows_phrase
-from clvlib.data.sources import TableSource, display_path
+from clvlib.data.sources import WHITESPACE, TableSource, display_path
 
 
 def csv_records(text: str, separator: str):
@@ -86,16 +86,23 @@ def read_raw(table: str, source: TableSource, problems: list[Problem], notes: li
     if not text.strip():
         problems.append(Problem(name, None, "is empty (only blank lines): expected a header line and rows"))
         return None
+    spaced = source.separator == WHITESPACE
     try:
         raw = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, sep=source.separator,
+            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=spaced,
+            sep=r"\s+" if spaced else source.separator,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
-        problems.append(_unreadable_csv(name, text, source.separator, exc))
+        problems.append(_unreadable_csv(name, text, "," if spaced else source.separator, exc))
         return None
     raw = raw.fillna("")  # short rows leave NaN even with keep_default_na=False
-    raw.index = _line_numbers(text, len(raw), source.separator)
-    header = [h.strip() for h in next(csv_records(text, source.separator))[1]]
+    if spaced:  # runs of spaces or tabs between values (a fixed-width log); no quoting
+        lines = [i + 1 for i, line in enumerate(re.split(r"\r\n|\r|\n", text)) if line.strip()]
+        raw.index = lines[1:len(raw) + 1]
+        header = lines and re.split(r"\r\n|\r|\n", text)[lines[0] - 1].split()
+    else:
+        raw.index = _line_numbers(text, len(raw), source.separator)
+        header = [h.strip() for h in next(csv_records(text, source.separator))[1]]
     raw.columns = [str(c).strip() for c in raw.columns]
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     for col in repeated:

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from clvlib.core.calendar import add_months
-from clvlib.data.sources import DATA_DIR
+from clvlib.data.bundled import simulation_output_dir
 
 DEFAULT_SEED = 20231101
 
@@ -289,9 +289,9 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, date_format="%Y-%m-%d", float_format="%.6g", lineterminator="\n")
 
 
-def write_embedded_data(out_dir: Path = DATA_DIR, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the embedded CSVs and ``true_parameters.json``; return the paths written."""
-    out_dir = Path(out_dir)
+def write_embedded_data(out_dir: Path | None = None, seed: int = DEFAULT_SEED) -> list[Path]:
+    """Write the embedded CSVs and ``true_parameters.json`` (default: the checkout's data/); return the paths."""
+    out_dir = Path(out_dir) if out_dir is not None else simulation_output_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "truth").mkdir(exist_ok=True)
     world = simulate_world(TRUE_WORLD, seed=seed)
@@ -320,8 +320,9 @@ def write_embedded_data(out_dir: Path = DATA_DIR, seed: int = DEFAULT_SEED) -> l
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Rebuild the embedded datasets in data/.")
-    parser.add_argument("--out", type=Path, default=DATA_DIR, help="folder to write to (default: data/)")
+    parser = argparse.ArgumentParser(prog="clv-simulate", description="Rebuild the embedded datasets in data/.")
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"folder to write to (default: {simulation_output_dir()}; never the installed package)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args(argv)
     for path in write_embedded_data(args.out, args.seed):

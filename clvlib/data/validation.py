@@ -2,7 +2,9 @@
 
 Each check records a :class:`Problem` (with example rows by line number) and carries on,
 so one load reports everything wrong at once. Values are parsed strictly: a date that
-does not match the given format, or a decimal comma, is reported, never guessed.
+does not match the given format, a decimal comma in a decimal-point file, or a number
+that could be grouped in thousands where no ``thousands`` mark was set, is reported,
+never guessed.
 
 >>> import pandas as pd
 >>> parse_amounts(pd.Series(["12.5", "$1,200", "-3", "12,50", "n/a"])).tolist()
@@ -58,17 +60,64 @@ def parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
     return parsed.astype("datetime64[ns]")
 
 
-def parse_amounts(text: pd.Series) -> pd.Series:
+def _grouped(thousands: str, decimal: str) -> str:
+    """The pattern of a number grouped by ``thousands`` (1,250 / 1.250.000,5) with ``decimal`` decimals."""
+    t, d = re.escape(thousands), re.escape(decimal)
+    return rf"^-?\d{{1,3}}({t}\d{{3}})+({d}\d+)?$"
+
+
+def parse_amounts(text: pd.Series, decimal: str = ".", thousands: str | None = ",") -> pd.Series:
     """Numbers from text such as '12.5', '$1,200' or '-3'; anything else becomes NaN.
 
-    Commas are removed only where they separate thousands, so a decimal comma ('12,50')
-    is reported as not a number instead of silently read as 1250.
+    ``thousands`` marks are removed only where they group digits in threes, so with the
+    defaults a decimal comma ('12,50') is reported as not a number instead of silently
+    read as 1250. With ``decimal=","`` a point is never read as a decimal point.
+
+    >>> parse_amounts(pd.Series(["1.250,5", "7,5", "1.5", "35,70 €"]), decimal=",", thousands=".").tolist()
+    [1250.5, 7.5, nan, 35.7]
     """
-    cleaned = text.str.replace(r"\s+", "", regex=True).str.replace(r"^(-?)[$€£]", r"\1", regex=True)
-    thousands = cleaned.str.match(_THOUSANDS)
-    cleaned = cleaned.where(~thousands, cleaned.str.replace(",", "", regex=False))
+    cleaned = text.str.strip().str.replace(r"^(-?)[$€£]\s*", r"\1", regex=True).str.replace(r"\s*[$€£]$", "", regex=True)
+    if thousands == " ":  # also the no-break spaces spreadsheets write between groups
+        cleaned = cleaned.str.replace("\u00a0", " ", regex=False).str.replace("\u202f", " ", regex=False)
+    if thousands:
+        grouped = cleaned.str.match(_grouped(thousands, decimal))
+        cleaned = cleaned.where(~grouped, cleaned.str.replace(thousands, "", regex=False))
+    if decimal != ".":
+        stray_point = cleaned.str.contains(".", regex=False)
+        cleaned = cleaned.str.replace(decimal, ".", regex=False).where(~stray_point, "not a number")
     number = pd.to_numeric(cleaned, errors="coerce")
     return number.where(np.isfinite(number))
+
+
+def ambiguous_grouping(text: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
+    """True where a value could be a thousands-grouped number and no thousands mark was set.
+
+    In a ';' file '1,250' is 1250 to an American and 1.25 to a German; clvlib refuses to
+    guess. The mark that could group is the one that is not the decimal mark.
+
+    >>> ambiguous_grouping(pd.Series(["1,250", "7,5", "12.50"]), ".", None).tolist()
+    [True, False, False]
+    """
+    if thousands:
+        return pd.Series(False, index=text.index)
+    other = "," if decimal == "." else "."
+    return text.str.strip().str.match(_grouped(other, decimal))
+
+
+def _number_hint(table: str, text: pd.Series, bad: pd.Series, decimal: str) -> str:
+    """What to set when the unreadable values look like decimal commas (7,5) in a decimal-point file."""
+    if decimal == "." and text[bad].str.strip().str.match(r"^-?\d+,\d+$").any():
+        return f"; if this file writes decimal commas (7,5), set decimal: ',' in data_source.{table}"
+    return ""
+
+
+def _ambiguous_message(table: str, decimal: str) -> str:
+    """Why a value such as 1,250 is refused in a file whose thousands mark is not set."""
+    if decimal == ".":
+        return ("could be thousands-grouped numbers (is 1,250 1250 or 1.25?): clvlib does not guess; "
+                f"in data_source.{table} set thousands: ',' (1,250 = 1250) or decimal: ',' (1,250 = 1.25)")
+    return ("could be thousands-grouped numbers (is 1.250 1250 or 1.25?): clvlib does not guess; "
+            f"in data_source.{table} set thousands: '.' (1.250 = 1250), or write the decimals with a comma")
 
 
 def _missing_column_problem(table: str, col: str, raw: pd.DataFrame, source: TableSource, name: str) -> Problem:
@@ -120,9 +169,13 @@ def check_columns(table: str, raw: pd.DataFrame, source: TableSource, problems: 
                  f"format {format_label(source.date_format)}")
             out[col] = parsed.dt.to_period("M")
         elif kind in ("amount", "number"):
-            number = parse_amounts(text)
+            number = parse_amounts(text, source.decimal, source.grouping())
+            unsure = ambiguous_grouping(text, source.decimal, source.grouping())
             flag(blank, "have no value (a number is needed)")
-            flag(~blank & number.isna(), "are not numbers (write e.g. 12.50 or 1,200.00)")
+            flag(unsure, _ambiguous_message(table, source.decimal))
+            bad = ~blank & ~unsure & number.isna()
+            flag(bad, "are not numbers (write e.g. 12.50 or 1,200.00)" + _number_hint(table, text, bad, source.decimal))
+            number = number.where(~unsure)
             if kind == "amount":
                 flag(number < 0, "are negative (amounts must be 0 or more)")
             out[col] = number.astype(float)
@@ -134,25 +187,29 @@ def check_columns(table: str, raw: pd.DataFrame, source: TableSource, problems: 
 
 
 def _check_dates_before(
-    frame: pd.DataFrame, raw: pd.DataFrame, columns: list[str], analysis_date: pd.Timestamp, name: str,
-    problems: list[Problem],
+    frame: pd.DataFrame, raw: pd.DataFrame, columns: list[str], end: pd.Timestamp, name: str,
+    problems: list[Problem], own_end: bool = False,
 ) -> None:
+    if own_end:
+        after = f"are after the end of this table's period {end.date()} (is period_end right?)"
+    else:
+        after = (f"are after the analysis date {end.date()} (is the analysis date right? set analysis_date in "
+                 "data_source, or give this table its own period_end)")
     for col in columns:
         if col not in frame.columns:
             continue
         when = frame[col].dt.start_time if isinstance(frame[col].dtype, pd.PeriodDtype) else frame[col]
-        record_row_problem(
-            problems, name, col, when > analysis_date,
-            f"are after the analysis date {analysis_date.date()} (is the analysis date right? "
-            "set analysis_date in data_source)", raw, ["customer_id", col],
-        )
+        record_row_problem(problems, name, col, when > end, after, raw, ["customer_id", col])
 
 
 def check_rows(
     table: str, frame: pd.DataFrame, raw: pd.DataFrame, analysis_date: pd.Timestamp, name: str,
-    problems: list[Problem],
+    problems: list[Problem], period_end: pd.Timestamp | None = None,
 ) -> None:
-    """The rules across rows of one typed table: order of dates, one row per key, nothing after the analysis date."""
+    """The rules across rows of one typed table: order of dates, one row per key, nothing after the
+    table's period (its own ``period_end``, else the analysis date)."""
+    own_end = period_end is not None
+    analysis_date = period_end if own_end else analysis_date
     if table == "subscriptions":
         if {"signup_date", "cancel_date"} <= set(frame.columns):
             record_row_problem(problems, name, "cancel_date", frame["cancel_date"] < frame["signup_date"],
@@ -165,16 +222,16 @@ def check_rows(
             record_row_problem(problems, name, "customer_id", dup,
                                f"have a customer_id that appears more than once ({plural(n_customers, 'customer')} "
                                "repeated; one row per customer expected)", raw, ["customer_id"])
-        _check_dates_before(frame, raw, ["signup_date", "cancel_date"], analysis_date, name, problems)
+        _check_dates_before(frame, raw, ["signup_date", "cancel_date"], analysis_date, name, problems, own_end)
     elif table == "orders":
-        _check_dates_before(frame, raw, ["order_date"], analysis_date, name, problems)
+        _check_dates_before(frame, raw, ["order_date"], analysis_date, name, problems, own_end)
     elif table == "marketing_spend":
         if {"month", "channel"} <= set(frame.columns):
             dup = frame.duplicated(["month", "channel"], keep=False) & frame["month"].notna()
             record_row_problem(problems, name, "month, channel", dup,
                                "repeat the same month and channel (one row per channel and month expected)",
                                raw, ["month", "channel"])
-        _check_dates_before(frame, raw, ["month"], analysis_date, name, problems)
+        _check_dates_before(frame, raw, ["month"], analysis_date, name, problems, own_end)
 
 
 def spend_channel_problem(subscriptions: pd.DataFrame, marketing_spend: pd.DataFrame, file: str) -> Problem | None:

@@ -78,6 +78,41 @@ def maximize_log_likelihood(
     return np.exp(theta)
 
 
+def penalized(
+    value_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]], penalizer_coef: float, n_obs: float
+) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+    """The log-likelihood minus an L2 (ridge) penalty on the log-parameters.
+
+    Minimised, ``-LL/n_obs + penalizer_coef * sum(ln(params)**2)``: the penalty is added to
+    the *mean* negative log-likelihood per customer, as in lifetimes, so one coefficient means
+    the same for 100 or 10^6 customers. Unlike lifetimes 0.11.3, which squares the parameters
+    themselves (pulling alpha, a scale in periods, towards 0), the penalty is on their
+    logarithms: it pulls every parameter towards 1 and is the same whatever the time unit
+    moves a scale parameter to. Read as a log-prior, the estimates are a posterior mode and
+    the standard errors from this function's Hessian are its Laplace approximation.
+    ``penalizer_coef = 0`` returns ``value_and_grad`` itself: the unpenalised fit, exactly.
+
+    >>> f = penalized(lambda p: (-float(np.sum((p - 3.0) ** 2)), -2 * (p - 3.0)), 0.5, 10)
+    >>> value, grad = f(np.array([np.e]))   # the penalty at ln(params) = 1 is 0.5 * 1 * 10 customers
+    >>> round(value, 4), round(float(grad[0]), 4)
+    (-5.0794, -3.1154)
+    """
+    coef = float(penalizer_coef)
+    if not (np.isfinite(coef) and coef >= 0):
+        raise ValueError(f"penalizer_coef must be a number 0 or more (0.001 to 0.1 is usual); got {penalizer_coef!r}.")
+    if coef == 0:
+        return value_and_grad
+    weight = coef * float(n_obs)
+
+    def value_and_grad_penalized(params):
+        params = np.asarray(params, dtype=float)
+        ll, grad = value_and_grad(params)
+        log_params = np.log(params)
+        return ll - weight * float(np.sum(log_params**2)), grad - weight * 2.0 * log_params / params
+
+    return value_and_grad_penalized
+
+
 def hessian_from_gradient(grad: Callable[[np.ndarray], np.ndarray], params: np.ndarray) -> np.ndarray:
     """Central differences of an exact gradient (relative step 1e-5), symmetrised."""
     k = len(params)
@@ -91,20 +126,57 @@ def hessian_from_gradient(grad: Callable[[np.ndarray], np.ndarray], params: np.n
     return (hess + hess.T) / 2
 
 
+def covariance_matrix(
+    value_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]], params: np.ndarray
+) -> np.ndarray:
+    """The asymptotic covariance (-H)^-1 of the estimates, H the Hessian of the log-likelihood at ``params``.
+
+    H is differenced from the exact gradient that ``value_and_grad`` returns. Raises
+    ``numpy.linalg.LinAlgError`` when H is singular.
+    """
+    hessian = hessian_from_gradient(lambda p: value_and_grad(p)[1], np.asarray(params, dtype=float))
+    return np.linalg.inv(-hessian)
+
+
 def standard_errors(
     value_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]], params: np.ndarray
 ) -> np.ndarray:
     """Standard errors sqrt(diag((-H)^-1)) from the Hessian H of the log-likelihood at ``params``.
 
-    H is differenced from the exact gradient that ``value_and_grad`` returns. A flat
-    direction (a singular or indefinite Hessian) gives NaN for the parameters it touches.
+    A flat direction (a singular or indefinite Hessian) gives NaN for the parameters it touches.
     """
-    hessian = hessian_from_gradient(lambda p: value_and_grad(p)[1], np.asarray(params, dtype=float))
     try:
-        variance = np.diag(np.linalg.inv(-hessian))
+        variance = np.diag(covariance_matrix(value_and_grad, params))
     except np.linalg.LinAlgError:
         return np.full(len(params), np.nan)
     return np.sqrt(np.where(variance > 0, variance, np.nan))
+
+
+def log_parameter_covariance(model) -> np.ndarray:
+    """Covariance of a fitted model's log-parameters (delta method: Cov(theta) / (theta theta')).
+
+    ``model`` is a :class:`clvlib.models.base.FittedModel` fitted on data (it keeps the
+    log-likelihood whose Hessian gives the covariance). Raises ValueError in plain English for
+    a model built from known parameters or whose Hessian is not negative definite.
+    """
+    name = type(model).__name__
+    value_and_grad = getattr(model, "_value_and_grad", None)
+    if getattr(model, "params_", None) is None or value_and_grad is None:
+        raise ValueError(
+            f"This {name} has no parameter uncertainty: it was not fitted on data (built with "
+            "from_params or loaded from a file). Fit it on customer histories first."
+        )
+    params = model.params_.to_numpy(dtype=float)
+    try:
+        covariance = covariance_matrix(value_and_grad, params) / np.outer(params, params)
+    except np.linalg.LinAlgError:
+        covariance = np.full((len(params), len(params)), np.nan)
+    if not np.all(np.isfinite(covariance)) or np.any(np.linalg.eigvalsh((covariance + covariance.T) / 2) <= 0):
+        raise ValueError(
+            f"The {name} fit has a flat direction (its Hessian is not negative definite), so its "
+            "parameter uncertainty is undefined; use more customers or a penalizer."
+        )
+    return (covariance + covariance.T) / 2
 
 
 def summary_table(params: pd.Series, std_error) -> pd.DataFrame:

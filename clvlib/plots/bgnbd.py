@@ -1,7 +1,9 @@
-"""Figures for lesson 04 (predictive CLV): BG/NBD against the holdout period, and P(alive).
+"""Figures for lesson 04 (predictive CLV): BG/NBD against the holdout period, P(alive), and the
+calibration histogram of repeat purchases.
 
-The tables come from :mod:`clvlib.models.noncontractual.holdout` and
-:func:`clvlib.models.noncontractual.bgnbd.probability_alive_grid`; each function draws one
+The tables come from :mod:`clvlib.models.noncontractual.holdout`,
+:func:`clvlib.models.noncontractual.bgnbd.probability_alive_grid` and
+:mod:`clvlib.models.noncontractual.goodness_of_fit`; each function draws one
 on an optional ``ax`` and returns it.
 """
 
@@ -91,4 +93,26 @@ def plot_probability_alive(grid: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_xlabel(f"recency: {unit}s from first to last purchase" + (f" (customers observed for {T:.0f} {unit}s)" if T else ""))
     ax.set_ylabel("repeat purchases (frequency)")
     ax.set_title("Probability a customer is still active")
+    return ax
+
+
+def plot_repeat_purchase_histogram(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Customers by repeat purchases in the calibration period, actual vs model (FHL Figure 1).
+
+    ``table`` is :func:`clvlib.models.noncontractual.goodness_of_fit.repeat_purchase_histogram`'s
+    output (columns ``actual`` and ``expected``; its last row pools "k or more").
+    """
+    ax = new_axes(ax)
+    top = table.attrs.get("max_count", table.index.max())
+    labels = [f"{n}+" if n == top else str(n) for n in table.index]
+    positions = np.arange(len(table))
+    width = 0.4
+    ax.bar(positions - width / 2, table["actual"], width, color=PALETTE[0], label="actual")
+    ax.bar(positions + width / 2, table["expected"], width, color=PALETTE[1],
+           label=f"{table.attrs.get('model', 'model')} expected")
+    ax.set_xticks(positions, labels)
+    ax.set_xlabel("repeat purchases in the calibration period")
+    ax.set_ylabel("customers")
+    ax.set_title("Repeat purchases: actual vs model")
+    ax.legend()
     return ax

@@ -21,7 +21,12 @@
 #
 # Every notebook in the course follows the same pattern: a short story, small code cells that
 # call the course's helper package `clvlib`, figures, a note on what it means for the business,
-# and exercises whose answers are checked by an `assert`.
+# exercises whose answers are checked (the check says what is off), a short quiz, and the
+# take-aways with the papers and books behind the methods.
+#
+# **Prerequisites.** Basic Python (variables, functions) and a first look at pandas DataFrames.
+# No statistics needed. **Estimated time:** 20 minutes. Every term is explained in the
+# [glossary](../docs/glossary.md).
 
 # %% [markdown]
 # ## Parameters
@@ -156,30 +161,38 @@ plt.show()
 # %% [markdown]
 # ## Exercises
 #
-# **Exercise 1.** What share of subscribers are still active on the analysis date? Store it in
-# `share_active` (a number between 0 and 1).
-
-# %% tags=["solution"]
-share_active = subs["cancel_date"].isna().mean()
-share_active
+# Each exercise asks you to store named results (in `backticks`); the collapsed check cell under it
+# says whether they are right and, if not, what is off. In the student edition (`make student`) the
+# answer cells start as `name = ...`: replace the `...`. In this full edition each solution is in a
+# collapsed cell (click its ⋯ to open it): try first, then look.
 
 # %%
-assert 0 < share_active < 1, "a share is between 0 and 1"
-if dataset.is_embedded:
-    assert abs(share_active - 1625 / 4710) < 1e-9, "count the empty cancel dates"
-print("Correct!")
-
-# %% [markdown]
-# **Exercise 2.** Break a file on purpose. Copy the subscriptions table, put a date that cannot
-# exist (`2024-02-30`) in the first row's `signup_date`, save it to a temporary folder and load it
-# with `load_dataset({"subscriptions": path})`. Catch the error and keep its message in `message`.
-
-# %% tags=["solution"]
 import tempfile
 from pathlib import Path
 
+from clvlib.course.checking import check_choice, check_close, check_text
 from clvlib.data import DataValidationError
 
+# %% [markdown]
+# **Exercise 1.** What share of subscribers are still active on the analysis date? Store it in
+# `share_active` (a number between 0 and 1).
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+share_active = subs["cancel_date"].isna().mean()
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+share_active_check = 1 - subs["cancel_date"].notna().sum() / len(subs)
+check_close("share_active", share_active, share_active_check, mistakes={
+    "that is the share who cancelled; the question asks for those still active.": 1 - share_active_check,
+})
+
+# %% [markdown]
+# **Exercise 2.** Break a file on purpose. Copy the subscriptions table, put a date that cannot
+# exist (`2024-02-30`) in the first row's `signup_date`, save it as `broken_subscriptions.csv` in a
+# temporary folder (`Path(tempfile.mkdtemp())`) and load it with `load_dataset({"subscriptions": path})`.
+# Catch the `DataValidationError` and keep its text (`str(error)`) in `message`.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 broken = subs.copy()
 broken["signup_date"] = broken["signup_date"].dt.strftime("%Y-%m-%d")
 broken.loc[0, "signup_date"] = "2024-02-30"
@@ -190,10 +203,67 @@ try:
     message = ""
 except DataValidationError as error:
     message = str(error)
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_text("message", message, {
+    "signup_date": "The message should name the column: did you break signup_date?",
+    "line 2": "It should point at line 2 (line 1 is the header): did you break the first row?",
+    "broken_subscriptions.csv": "It should name the file: save it as broken_subscriptions.csv.",
+})
 print(message)
 
-# %%
-assert "signup_date" in message, "the message names the column"
-assert "line 2" in message, "the message points at the broken line (line 1 is the header)"
-assert "broken_subscriptions.csv" in message, "the message names the file"
-print("Correct!")
+# %% [markdown]
+# ## Quiz
+#
+# Answer with the letter of the option you choose; the check under each question explains it.
+#
+# **Question 1.** A subscription's `cancel_date` is empty. What does that mean? Store your letter in
+# `quiz_1`.
+#
+# * (a) The date is missing: drop the row before any analysis.
+# * (b) The subscriber is still active on the analysis date: we only know they stayed at least this long.
+# * (c) The subscriber cancelled on the analysis date.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+quiz_1 = "b"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_choice("quiz_1", quiz_1, "4d46bf1666ef", {
+    "a": "Dropping the customers still active keeps only those who left, and every lifetime looks too short.",
+    "b": "They are right-censored: lessons 02 and 03 show how to use what they tell us without guessing the rest.",
+    "c": "Nobody cancelled yet: the date is empty because the relationship is still going on.",
+})
+
+# %% [markdown]
+# **Question 2.** One row of your own orders file has the date `2024-02-30`. What does
+# `load_dataset` do? Store your letter in `quiz_2`.
+#
+# * (a) It drops that row and carries on.
+# * (b) It reads the date as missing (`NaT`) and carries on.
+# * (c) It stops with one message that names the file, the column and the line of every problem.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+quiz_2 = "c"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_choice("quiz_2", quiz_2, "b1f4716f5172", {
+    "a": "Losing rows silently would change every number downstream without anyone noticing.",
+    "b": "A missing date would be as silent as a dropped row: the course refuses to guess.",
+    "c": "Every problem at once, in plain English, so you can fix the file in one go (exercise 2).",
+})
+
+# %% [markdown]
+# ## Take-aways
+#
+# * Every lesson reads the same three tables (subscriptions, orders, marketing spend); the data
+#   contract says what each column means, and `load_dataset` checks your own files against it.
+# * A subscriber with no cancel date is still a customer: *censored*, not missing.
+# * Bad input stops the course with a message that names the file, column and line, never a silent
+#   loss of rows.
+#
+# ## References
+#
+# * Gupta, S. and Lehmann, D. R. (2005). *Managing Customers as Investments*. Wharton School Publishing.
+# * Fader, P. S. (2020). *Customer Centricity: Focus on the Right Customers for Strategic Advantage*,
+#   3rd ed. Wharton School Press.
+# * Every term the course uses is explained in the [glossary](../docs/glossary.md).

@@ -22,6 +22,9 @@
 # 5. Payback: how many months of margin repay the cost of winning a customer.
 # 6. Sensitivity: which input moves CLV most (a tornado chart).
 # 7. The trap of averages: the CLV of the average customer is not the average CLV.
+#
+# **Prerequisites.** Lesson 00; school algebra (a geometric series is derived here). **Estimated
+# time:** 45 minutes. Every term is explained in the [glossary](../docs/glossary.md).
 
 # %%
 import matplotlib.pyplot as plt
@@ -251,42 +254,126 @@ if dataset.is_embedded:
 # * A CLV computed from averages undervalues a heterogeneous customer base and hides where the
 #   value sits: a small share of loyal customers carries much of it. The next lessons estimate
 #   retention properly, customer group by customer group (cohorts, the sBG model, survival analysis).
-#
+
+# %% [markdown]
 # ## Exercises
 #
+# Each exercise asks you to store named results (in `backticks`); the collapsed check cell under it
+# says whether they are right and, if not, what is off. In the student edition (`make student`) the
+# answer cells start as `name = ...`: replace the `...`. In this full edition each solution is in a
+# collapsed cell (click its ⋯ to open it): try first, then look.
+
+# %%
+from clvlib.course.checking import check_choice, check_close
+
+# %% [markdown]
 # **Exercise 1.** A customer spends \$50 per order, orders 6 times a year and stays 2 years.
 # What is their simple (revenue) CLV? Store it in `answer_1`.
 
-# %% tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 answer_1 = formulas.simple_clv(50, 6, 2)
-answer_1
 
-# %%
-assert answer_1 == 600
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_close("answer_1", answer_1, np.prod([50, 6, 2]), mistakes={
+    "that is one year of orders: multiply by the years the customer stays.": np.prod([50, 6]),
+    "that is margin: the question asks for the simple (revenue) CLV.": np.prod([50, 6, 2, gross_margin_rate]),
+})
 
 # %% [markdown]
 # **Exercise 2.** A premium subscriber pays \$40 a month at a 40% margin and renews each month with
 # probability 0.95. With a 10% *annual* discount rate, what is their CLV counting the signup
 # payment? Store it in `answer_2`. (Careful with the units of the discount rate.)
 
-# %% tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 d_month = convert_rate(0.10, "year", "month")
 answer_2 = formulas.retention_clv(40 * 0.40, 0.95, d_month, include_first_payment=True)
-answer_2
 
-# %%
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+def brute_clv(margin, d_monthly, first_payment=True):  # the long sum, month by month
+    return sum(margin * (0.95 / (1 + d_monthly)) ** t for t in range(0 if first_payment else 1, 5000))
+
 d_check = 1.10 ** (1 / 12) - 1
-assert abs(answer_2 - sum(16 * (0.95 / (1 + d_check)) ** t for t in range(5000))) < 0.01
+check_close("answer_2", answer_2, brute_clv(16, d_check), mistakes={
+    "you discounted at 10% a month: turn the annual rate into a monthly one (convert_rate).": brute_clv(16, 0.10),
+    "that leaves out the signup payment, which the question counts.": brute_clv(16, d_check, False),
+    "that values revenue: count the margin, 40% of each payment.": brute_clv(40, d_check),
+})
 
 # %% [markdown]
 # **Exercise 3.** Winning that premium subscriber through referrals costs \$70. How many months of
 # expected, discounted margin does it take to pay it back? Store the answer in `answer_3`.
 
-# %% tags=["solution"]
-answer_3 = formulas.payback_periods(70, 40 * 0.40, retention_rate=0.95, discount_rate=d_month)
-answer_3
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+answer_3 = formulas.payback_periods(70, 40 * 0.40, retention_rate=0.95,
+                                    discount_rate=convert_rate(0.10, "year", "month"))
 
-# %%
-q_check = 0.95 / (1.10 ** (1 / 12))
-cumulative = np.cumsum(16 * q_check ** np.arange(60))
-assert cumulative[int(np.ceil(answer_3)) - 1] >= 70 > cumulative[int(np.floor(answer_3)) - 1]
+# %% jupyter={"source_hidden": true} tags=["check"]
+q_check = 0.95 / 1.10 ** (1 / 12)  # what a month of margin keeps after churn and discounting
+months_check = np.log1p(-70 * (1 - q_check) / 16) / np.log(q_check)  # solves 16 (1 - q^n) / (1 - q) = 70
+check_close("answer_3", answer_3, months_check, mistakes={
+    "that ignores churn and discounting (70 / 16): later months are worth less.": 70 / 16,
+    "that ignores discounting: use the monthly discount rate as well.": np.log1p(-70 * 0.05 / 16) / np.log(0.95),
+})
+
+# %% [markdown]
+# ## Quiz
+#
+# Answer with the letter of the option you choose; the check under each question explains it.
+#
+# **Question 1.** With a monthly discount rate of about 0.8%, retention rises from 0.90 to 0.95.
+# What happens to the retention-formula CLV $m\,r/(1+d-r)$? Store your letter in `quiz_1`.
+#
+# * (a) It rises by about 5%, like retention.
+# * (b) It roughly doubles: the denominator $1+d-r$ (churn plus discounting) is nearly halved.
+# * (c) It hardly moves: the discount rate dominates.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+quiz_1 = "b"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_choice("quiz_1", quiz_1, "4d46bf1666ef", {
+    "a": "CLV is not proportional to retention: it depends on 1 / (churn + discount rate).",
+    "b": "Churn falls from 10% to 5% a month, so the expected lifetime (and the CLV) nearly doubles.",
+    "c": "At monthly rates the discount rate is small next to churn: churn dominates (see the tornado).",
+})
+
+# %% [markdown]
+# **Question 2.** Customers differ in retention. Which is larger: the CLV computed for the
+# *average* customer (average retention plugged into the formula) or the average of the customers'
+# CLVs? Store your letter in `quiz_2`.
+#
+# * (a) The CLV of the average customer.
+# * (b) They are always equal.
+# * (c) The average CLV: loyal customers add more value than the disloyal ones take away.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+quiz_2 = "c"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_choice("quiz_2", quiz_2, "b1f4716f5172", {
+    "a": "Section 7 showed the opposite: averages undervalue a mixed customer base.",
+    "b": "Only if every customer were alike: CLV is not a straight line in retention.",
+    "c": "CLV is convex in retention, so the average CLV beats the CLV of the average (section 7).",
+})
+
+# %% [markdown]
+# ## Take-aways
+#
+# * Simple CLV (order value × frequency × lifespan) is revenue; a business keeps only its margin.
+# * With retention $r$ and discount rate $d$ per period, CLV is $m\,r/(1+d-r)$ (plus $m$ when the
+#   first payment counts): it scales with 1 / (churn + discount rate), so churn is the big lever.
+# * Keep every rate in the unit of the period: a yearly discount rate is not a monthly one.
+# * Payback counts the months of expected, discounted margin that repay the acquisition cost.
+# * The CLV of the average customer undervalues a base whose customers differ.
+#
+# ## References
+#
+# * Berger, P. D. and Nasr, N. I. (1998). Customer lifetime value: marketing models and applications.
+#   *Journal of Interactive Marketing* 12(1), 17–30.
+# * Gupta, S. and Lehmann, D. R. (2003). Customers as assets. *Journal of Interactive Marketing*
+#   17(1), 9–24 (the retention formula).
+# * Fader, P. S. and Hardie, B. G. S. (2012). Reconciling and clarifying CLV formulas.
+#   <http://brucehardie.com/notes/024/>.
+# * Terms used here (CLV, margin, retention, churn, discount rate, payback, CAC) are in the
+#   [glossary](../docs/glossary.md).

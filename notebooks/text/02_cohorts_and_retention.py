@@ -23,6 +23,9 @@
 #    projections with the months held back.
 # 4. Value a customer with the discounted expected lifetime (DEL) and residual lifetime (DERL).
 # 5. Replicate the published Fader & Hardie (2007) example.
+#
+# **Prerequisites.** Lessons 00 and 01 (retention, discounting). **Estimated time:** 60 minutes.
+# Every term is explained in the [glossary](../docs/glossary.md).
 
 # %%
 import matplotlib.pyplot as plt
@@ -240,6 +243,8 @@ for ax, (segment, counts) in zip(fig_axes, sbg.FADER_HARDIE_2007_SURVIVORS.items
                  "log-likelihood": fitted.log_likelihood_, "log-likelihood (paper)": paper["log_likelihood"],
                  "year 12 projected": table["sbg"].iloc[-1], "year 12 actual": table["actual"].iloc[-1]})
 plt.show()
+
+# %%
 replication = pd.DataFrame(rows).set_index("segment")
 replication.round(3)
 
@@ -263,51 +268,130 @@ for segment, row in replication.iterrows():
 #   spreadsheet suggests.
 # * Fit on the early months, check on the months held back: a model that cannot project the data
 #   you already have should not be trusted with the future.
-#
+
+# %% [markdown]
 # ## Exercises
 #
+# Each exercise asks you to store named results (in `backticks`); the collapsed check cell under it
+# says whether they are right and, if not, what is off. In the student edition (`make student`) the
+# answer cells start as `name = ...`: replace the `...`. In this full edition each solution is in a
+# collapsed cell (click its ⋯ to open it): try first, then look.
+
+# %%
+from clvlib.course.checking import check_choice, check_close
+
+# %% [markdown]
 # **Exercise 1.** Fit the sBG to the High End segment's years 0–7
 # (`sbg.FADER_HARDIE_2007_SURVIVORS["high_end"][:8]`, time unit "year") and project how many of the
 # 1,000 customers are still active in year 12. Store the number in `answer_1`.
 
-# %% tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 high_end = sbg.ShiftedBetaGeometric(time_unit="year").fit(sbg.FADER_HARDIE_2007_SURVIVORS["high_end"][:8])
 answer_1 = float(high_end.project(12, cohort_size=1000)["expected_active"].iloc[-1])
-answer_1
 
-# %%
-assert abs(answer_1 / 394 - 1) < 0.05  # the paper's actual count in year 12 is 394
+# %% jupyter={"source_hidden": true} tags=["check"]
+paper = sbg.FADER_HARDIE_2007_SURVIVORS["high_end"]
+fit_0_7 = sbg.ShiftedBetaGeometric(time_unit="year").fit(paper[:8])
+year_12 = float(fit_0_7.project(12, cohort_size=1000)["expected_active"].iloc[-1])
+check_close("answer_1", answer_1, year_12, mistakes={
+    "that is the paper's observed count, not the model's projection.": paper[12],
+    "that is a share: the question asks how many of the 1,000 customers.": year_12 / 1000,
+})
+print(f"Projected {answer_1:,.0f} of 1,000; the paper observed {paper[12]:,}.")
 
 # %% [markdown]
 # **Exercise 2.** From the life table `by_tenure`, what share of subscribers at risk churned at their
 # first renewal (month 1), and at month 12? Store the pair in `answer_2` as `(month_1, month_12)`.
 
-# %% tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 rates = by_tenure.set_index("months_since_signup")["churn_rate"]
 answer_2 = (float(rates.loc[1]), float(rates.loc[12]))
-answer_2
 
-# %%
-assert all(0 <= r <= 1 for r in answer_2)
-assert answer_2[0] == by_tenure.loc[by_tenure["months_since_signup"] == 1, "churned"].iloc[0] / by_tenure.loc[
-    by_tenure["months_since_signup"] == 1, "at_risk"].iloc[0]
-if dataset.is_embedded:
-    assert answer_2[1] < answer_2[0]
+# %% jupyter={"source_hidden": true} tags=["check"]
+life_table = by_tenure.set_index("months_since_signup")
+pair_check = tuple(life_table.at[m, "churned"] / life_table.at[m, "at_risk"] for m in (1, 12))
+check_close("answer_2", answer_2, pair_check, mistakes={
+    "those are the shares who renewed; the question asks for those who churned.": [1 - r for r in pair_check],
+})
 
 # %% [markdown]
 # **Exercise 3.** Using `model` (the sBG fitted above), how many times more is a subscriber who has
 # made 12 renewals worth than one who has made none (both valued just before their next renewal)?
 # Store the ratio in `answer_3`.
 
-# %% tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 answer_3 = (model.discounted_expected_residual_lifetime(discount_rate_monthly, 12)
             / model.discounted_expected_residual_lifetime(discount_rate_monthly, 0))
-answer_3
 
-# %%
+# %% jupyter={"source_hidden": true} tags=["check"]
 check_t = np.arange(0, 5000)
-def brute_derl(n_renewals):
+def brute_derl(n_renewals):  # the long sum of discounted survival, given n renewals so far
     n = n_renewals + 1
     return np.sum(model.survival(check_t + n) / model.survival(n - 1) / (1 + discount_rate_monthly) ** check_t)
-assert abs(answer_3 - brute_derl(12) / brute_derl(0)) < 1e-6
-assert answer_3 > 1
+
+check_close("answer_3", answer_3, brute_derl(12) / brute_derl(0), rel_tol=1e-6, mistakes={
+    "that ratio is upside down: divide the 12-renewal value by the new subscriber's.": brute_derl(0) / brute_derl(12),
+})
+
+# %% [markdown]
+# ## Quiz
+#
+# Answer with the letter of the option you choose; the check under each question explains it.
+#
+# **Question 1.** Churn by tenure falls as tenure grows. How does the sBG model explain it? Store
+# your letter in `quiz_1`.
+#
+# * (a) Every customer becomes more loyal the longer they stay.
+# * (b) Customers differ in their churn probability; the likely leavers leave first, so the
+#   survivors are more and more the loyal ones.
+# * (c) The company improved its service over the years.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+quiz_1 = "b"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_choice("quiz_1", quiz_1, "4d46bf1666ef", {
+    "a": "In the sBG each customer's churn probability is constant: nobody's loyalty grows.",
+    "b": "Selection, not loyalty-building: the mix of survivors changes (heterogeneity).",
+    "c": "Churn by tenure falls within every signup cohort, whatever the calendar month.",
+})
+
+# %% [markdown]
+# **Question 2.** Why are subscribers who are still active kept in the retention table rather than
+# dropped? Store your letter in `quiz_2`.
+#
+# * (a) They are right-censored: they survived at least until the analysis date; dropping them
+#   keeps only the leavers and makes retention look worse than it is.
+# * (b) They are counted as churned on the analysis date.
+# * (c) It makes no difference either way.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+quiz_2 = "a"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_choice("quiz_2", quiz_2, "f378cbdb3a98", {
+    "a": "They count as at risk for every month they were seen, and no further.",
+    "b": "Counting them as churned would invent cancellations that never happened.",
+    "c": "Dropping them biases retention down, most for the recent cohorts.",
+})
+
+# %% [markdown]
+# ## Take-aways
+#
+# * A cohort table counts, month by month since signup, who is at risk and who churned; customers
+#   still active are *censored*, not churned.
+# * Churn falls with tenure because customers differ, not because they grow loyal: a constant churn
+#   rate projects too few long-lived subscribers.
+# * The sBG model (beta-distributed churn probabilities) fits the early months and projects the rest;
+#   check it on months held back.
+# * DEL values a new subscriber, DERL an existing one: a subscriber who has stayed a year is worth
+#   more than a new one.
+#
+# ## References
+#
+# * Fader, P. S. and Hardie, B. G. S. (2007). How to project customer retention. *Journal of
+#   Interactive Marketing* 21(1), 76–90 (the sBG model and the High End / Regular data).
+# * Fader, P. S. and Hardie, B. G. S. (2010). Customer-base valuation in a contractual setting: the
+#   perils of ignoring heterogeneity. *Marketing Science* 29(1), 85–93 (DEL and DERL).
+# * Terms used here (cohort, retention, churn, censoring, sBG, DEL, DERL) are in the
+#   [glossary](../docs/glossary.md).

@@ -33,6 +33,10 @@
 # (they return the fitted [lifelines](https://lifelines.readthedocs.io) objects, so you can use
 # lifelines' own summaries and plots too); the durations table and the value per segment come
 # from `clvlib.analysis.lifetimes`.
+#
+# **Prerequisites.** Lessons 01 and 02 (retention, censoring, discounting); reading a regression
+# table helps for section 6. **Estimated time:** 75 minutes. Every term is explained in the
+# [glossary](../docs/glossary.md).
 
 # %% [markdown]
 # ## Parameters
@@ -77,13 +81,15 @@ assert durations["tenure_months"].ge(0).all() and len(durations) == len(dataset.
 # *right-censoring*, and every estimate in this lesson has to respect it.
 
 # %%
-durations[["customer_id", "tenure_months", "churned", "observed_months", "plan", "channel"]].head()
+durations[["customer_id", "tenure_months", "churned", "observed_months", "plan", "channel"]].head().round(1)
 
 # %%
 share_active = 1 - durations["churned"].mean()
 print(f"{len(durations):,} subscribers; {share_active:.0%} still active on {dataset.analysis_date.date()} (censored)")
 survival_plots.plot_customer_timelines(durations.sample(16, random_state=3), dataset.analysis_date)
 plt.show()
+if dataset.is_embedded:
+    assert abs(share_active - 1 / 3) < 0.05  # the introduction says "a third"
 
 # %% [markdown]
 # Customers who signed up recently are almost all still active, and the longest-lived customers
@@ -128,10 +134,14 @@ if dataset.is_embedded:
     assert (error < 0.05).all(), error  # Kaplan-Meier: within 5% of the truth in every channel
     assert (estimates["dropping_censored"] < 0.8 * true_capped).all()  # naive: 20%+ too short
     assert (estimates["censored_as_churned"] < 0.8 * true_capped).all()
+    shortfall = 1 - estimates[["dropping_censored", "censored_as_churned"]].div(true_capped, axis=0)
+    print(f"The two shortcuts understate lifetimes by {shortfall.min().min():.0%} to {shortfall.max().max():.0%}.")
+    assert set(shortfall["dropping_censored"].nlargest(2).index) == {"referral", "search"}
+    assert shortfall["dropping_censored"].min() > 1 / 3  # the take-aways: "by a third or more"
 
 # %% [markdown]
-# Both shortcuts make customers look **30% to 55% shorter-lived** than they are, and the
-# error is worst for the best channels (referral, search), whose loyal customers are the ones still
+# Both shortcuts make customers look **far shorter-lived** than they are (on the Beanstalk data,
+# where the simulator knows the truth, by the range printed above), and the error is worst for the best channels (referral, search), whose loyal customers are the ones still
 # active. A CLV built on them would under-value exactly the customers worth most.
 #
 # ## 3. Kaplan-Meier survival curves
@@ -261,7 +271,7 @@ plt.show()
 hazard_ratios = cox.summary["exp(coef)"]
 assert hazard_ratios.gt(0).all()
 if dataset.is_embedded:
-    assert hazard_ratios["promo_signup"] > 1.2  # promo signups churn faster
+    assert 1.3 < hazard_ratios["promo_signup"] < 1.7  # promo signups churn "about 1.5 times as fast"
     assert hazard_ratios["channel=referral"] < 1 and hazard_ratios["channel=search"] < 1
     assert hazard_ratios["channel=affiliate"] > 1
 
@@ -381,6 +391,8 @@ assert (ltv_extrapolated["clv"] >= ltv_channel["clv"] - 1e-9).all()
 if dataset.is_embedded:
     assert ltv_channel["clv"].idxmax() == "referral" and ltv_channel["clv"].idxmin() == "affiliate"
     assert ltv_plan["clv"].idxmax() == "premium"  # same lifetimes, higher margin
+    times_affiliate = ltv_channel["clv"] / ltv_channel.at["affiliate", "clv"]
+    assert times_affiliate[["referral", "search"]].between(2, 3).all()  # "two to three times", below
 
 # %% [markdown]
 # ## What this means for the business
@@ -396,57 +408,160 @@ if dataset.is_embedded:
 #   premium raises their value without shortening their stay.
 # * Beyond three years we are extrapolating. The chosen model is the best of the ones tried, but a
 #   decision that depends on year five deserves a range (compare the candidates), not a point.
-#
+
+# %% [markdown]
 # ## Exercises
 #
-# **Exercise 1.** Compute the discounted expected lifetime of a new customer (all customers
-# together, Kaplan-Meier) over the first 24 months, once with no discounting and once at
-# `discount_rate_annual`. Store them in `undiscounted_24` and `discounted_24`. Why is the first
-# equal to the RMST over 24 months?
+# Each exercise asks you to store named results (in `backticks`); the collapsed check cell under it
+# says whether they are right and, if not, what is off. In the student edition (`make student`) the
+# answer cells start as `name = ...`: replace the `...`. In this full edition each solution is in a
+# collapsed cell (click its ⋯ to open it): try first, then look.
 
-# %% tags=["solution"]
+# %%
+from clvlib.course.checking import check_choice, check_close
+
+# %% [markdown]
+# **Exercise 1.** Compute the discounted expected lifetime of a new customer (all customers
+# together, Kaplan-Meier) over the first 24 months (or all the months your data cover, if fewer),
+# once with no discounting and once at `discount_rate_annual`. Store them in `undiscounted_24` and
+# `discounted_24`. The first equals the RMST over 24 months: why? Store the letter of the reason in
+# `why_1`.
+#
+# * (a) Because discounting at 0% makes every model agree.
+# * (b) Customers only leave on monthly anniversaries, so the survival curve steps once a month and
+#   the sum of the monthly survival probabilities is exactly the area under it.
+# * (c) It is a coincidence of this data set.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 months_24 = min(24, km_horizon_months)  # 24, unless your data are shorter
 undiscounted_24 = survival.discounted_expected_lifetime_months(km_all, 0.0, months_24)
 discounted_24 = survival.discounted_expected_lifetime_months(km_all, discount_rate_annual, months_24)
-print(f"{undiscounted_24:.2f} months undiscounted, {discounted_24:.2f} discounted")
-# Undiscounted, the sum over months of S(t) is the area under a curve that steps once a month:
-# exactly the RMST, because customers only leave on anniversaries.
+why_1 = "b"
 
-# %%
-assert 1 <= discounted_24 <= undiscounted_24 <= 24
-if dataset.is_embedded:
-    assert abs(undiscounted_24 - survival.restricted_mean_lifetime_months(km_all, min(24, km_horizon_months))) < 1e-6
+# %% jupyter={"source_hidden": true} tags=["check"]
+horizon_check = min(24, km_horizon_months)
+rmst_check = survival.restricted_mean_lifetime_months(km_all, horizon_check)
+check_close("undiscounted_24", undiscounted_24, rmst_check)
+check_close("discounted_24", discounted_24,
+            survival.discounted_expected_lifetime_months(km_all, discount_rate_annual, horizon_check),
+            mistakes={"that is the undiscounted value: pass discount_rate_annual.": rmst_check})
+check_choice("why_1", why_1, "593b6e707345", {
+    "a": "Discounting at 0% is just a sum of survival probabilities; the question is why that sum is an area.",
+    "b": "A curve that is flat between anniversaries has the area of its monthly steps: sum = RMST.",
+    "c": "It holds for any data counted in whole months, as these durations are.",
+})
 
 # %% [markdown]
 # **Exercise 2.** What is the most a company should pay to acquire one customer from each channel
 # if it wants the first year of margin (12 months, discounted) to pay the acquisition cost back?
 # Store a Series indexed by channel in `max_cac_12`.
 
-# %% tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 max_cac_12 = lifetimes.lifetime_value_by_segment(
-    durations, "channel", gross_margin_rate, discount_rate_annual, 12, model="kaplan_meier" if km_horizon_months >= 12 else choice.best_name
+    durations, "channel", gross_margin_rate, discount_rate_annual, 12,
+    model="kaplan_meier" if km_horizon_months >= 12 else choice.best_name,
 )["clv"]
-max_cac_12.round(2)
 
-# %%
-assert set(max_cac_12.index) == set(durations["channel"])
-assert (max_cac_12 <= ltv_channel["clv"].reindex(max_cac_12.index) + 1e-9).all()
-if dataset.is_embedded:
-    assert max_cac_12.idxmax() == "referral" and max_cac_12.idxmin() == "affiliate"
+# %% jupyter={"source_hidden": true} tags=["check"]
+value_12 = lifetimes.lifetime_value_by_segment(
+    durations, "channel", gross_margin_rate, discount_rate_annual, 12,
+    model="kaplan_meier" if km_horizon_months >= 12 else choice.best_name,
+)["clv"]
+check_close("max_cac_12", max_cac_12, value_12, mistakes={
+    f"that counts {horizon_months} months of margin; the question asks for the first 12.": ltv_channel["clv"],
+})
 
 # %% [markdown]
 # **Exercise 3.** The naive analyst of section 2 reports the *median* tenure of the customers who
-# already cancelled. Compute it (`naive_median`) and compare with the Kaplan-Meier median lifetime
-# of all customers (`km_median`). Which is longer, and why?
+# already cancelled. Compute it (`naive_median`) and the Kaplan-Meier median lifetime of all
+# customers (`km_median`). Which is longer, and why? Store the letter in `why_3`.
+#
+# * (a) The naive median is longer: Kaplan-Meier counts the active customers as leaving today.
+# * (b) The naive median is shorter: it sees only lifetimes that have ended, and those are mostly
+#   the short ones.
+# * (c) They agree, since both are medians of the same customers.
 
-# %% tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 naive_median = durations.loc[durations["churned"], "tenure_months"].median()
 km_median = survival.median_lifetime_months(km_all)
 print(f"naive median {naive_median:.0f} months vs Kaplan-Meier median {km_median:.0f} months")
-# The naive one is shorter: it looks only at customers whose lifetimes have ended, which are
-# disproportionately the short ones.
+why_3 = "b"
 
-# %%
-assert naive_median > 0
-if dataset.is_embedded:
-    assert naive_median < km_median
+# %% jupyter={"source_hidden": true} tags=["check"]
+ended = durations["churned"]
+check_close("naive_median", naive_median, durations["tenure_months"][ended].median(), mistakes={
+    "that is the median over every customer: the naive analyst looks only at those who cancelled.":
+        durations["tenure_months"].median(),
+})
+check_close("km_median", km_median, survival.median_lifetime_months(km_all))
+check_choice("why_3", why_3, "beff354e3b1b", {
+    "a": "Kaplan-Meier never counts an active customer as leaving: it keeps them at risk until today.",
+    "b": "Selection on the outcome: long lifetimes are still running, so they are missing from the sample.",
+    "c": "They are medians of different groups: the leavers only, versus everyone.",
+})
+
+# %% [markdown]
+# ## Quiz
+#
+# Answer with the letter of the option you choose; the check under each question explains it.
+#
+# **Question 1.** The Cox model gives promo customers a hazard ratio of 1.5. What does it mean?
+# Store your letter in `quiz_1`.
+#
+# * (a) Promo customers stay 1.5 times as long.
+# * (b) Half of the promo customers churn.
+# * (c) At any tenure, a promo customer still active is 1.5 times as likely to cancel next as a
+#   comparable customer without the promotion.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+quiz_1 = "c"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_choice("quiz_1", quiz_1, "6f70cad0070d", {
+    "a": "A hazard ratio above 1 means leaving faster, so shorter lifetimes, not longer ones.",
+    "b": "A hazard ratio compares rates of leaving; it is not a share of customers.",
+    "c": "The hazard is the rate of leaving among those still there; the ratio compares two groups.",
+})
+
+# %% [markdown]
+# **Question 2.** Kaplan-Meier needs no assumption about the shape of the curve. Why fit a Weibull
+# or log-logistic model as well? Store your letter in `quiz_2`.
+#
+# * (a) To extrapolate beyond the longest tenure the data show, which Kaplan-Meier cannot do.
+# * (b) Kaplan-Meier is biased by censoring.
+# * (c) Parametric models are always more accurate inside the data.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+quiz_2 = "a"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_choice("quiz_2", quiz_2, "f378cbdb3a98", {
+    "a": "Kaplan-Meier stops at the data; a lifetime value over 5 years needs a shape to extend.",
+    "b": "Kaplan-Meier is built for censoring: it is the one estimator here that needs no shape.",
+    "c": "Inside the data Kaplan-Meier is the benchmark the parametric curves are compared with.",
+})
+
+# %% [markdown]
+# ## Take-aways
+#
+# * Customers still active are *right-censored*: dropping them or counting them as churned both
+#   understate lifetimes. Kaplan-Meier uses them correctly.
+# * The RMST (area under the survival curve up to a horizon) is the expected lifetime within that
+#   horizon; discounted, it times the monthly margin is the lifetime value.
+# * Parametric models (chosen by AIC) extend the curve beyond the data: a range, not a certainty.
+# * The Cox model reads churn drivers as hazard ratios; check its proportional-hazards assumption.
+#
+# ## References
+#
+# * Kaplan, E. L. and Meier, P. (1958). Nonparametric estimation from incomplete observations.
+#   *Journal of the American Statistical Association* 53(282), 457–481.
+# * Cox, D. R. (1972). Regression models and life-tables. *Journal of the Royal Statistical Society,
+#   Series B* 34(2), 187–220.
+# * Kleinbaum, D. G. and Klein, M. (2012). *Survival Analysis: A Self-Learning Text*, 3rd ed. Springer.
+# * Royston, P. and Parmar, M. K. B. (2013). Restricted mean survival time: an alternative to the
+#   hazard ratio for the design and analysis of randomized trials with a time-to-event outcome.
+#   *BMC Medical Research Methodology* 13, 152.
+# * Davidson-Pilon, C. (2019). lifelines: survival analysis in Python. *Journal of Open Source
+#   Software* 4(40), 1317.
+# * Terms used here (censoring, survival curve, hazard, hazard ratio, RMST, AIC, odds ratio) are in
+#   the [glossary](../docs/glossary.md).

@@ -24,6 +24,9 @@
 # 3. why a customer who bought only once has P(alive) = 1 under BG/NBD, and what to make of it;
 # 4. to turn the two models into a discounted CLV per customer, with the time units checked;
 # 5. to replicate the original paper on the real CDNOW data, parameters beside the published ones.
+#
+# **Prerequisites.** Lessons 01 and 03 (discounting, censoring); the idea of maximum likelihood
+# helps. **Estimated time:** 75 minutes. Every term is explained in the [glossary](../docs/glossary.md).
 
 # %% [markdown]
 # ## Parameters
@@ -45,6 +48,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+# %%
 from clvlib import transactions
 from clvlib.analysis import cdnow_replication, segments
 from clvlib.analysis.predictive_clv import customer_lifetime_value
@@ -58,7 +62,7 @@ from clvlib.plots import segments as segment_plots
 # %%
 dataset = load_dataset(data_source)
 orders = dataset.orders
-observation_end = dataset.analysis_date
+observation_end = dataset.period_end("orders")  # the orders' own period_end, else the analysis date
 truth = load_truth().params if dataset.is_embedded else {}  # the simulation's true parameters
 first_order = orders["order_date"].min()
 cal_end = pd.Timestamp(calibration_end) if calibration_end else (first_order + (observation_end - first_order) / 2).floor("D")
@@ -331,51 +335,154 @@ if cdnow_orders is not None:
 # %% [markdown]
 # ## Exercises
 #
+# Each exercise asks you to store named results (in `backticks`); the collapsed check cell under it
+# says whether they are right and, if not, what is off. In the student edition (`make student`) the
+# answer cells start as `name = ...`: replace the `...`. In this full edition each solution is in a
+# collapsed cell (click its ⋯ to open it): try first, then look.
+
+# %%
+from clvlib.course.checking import check_choice, check_close
+
+# %% [markdown]
 # **Exercise 1.** What share of the customers in `summary` never made a repeat purchase
 # (`share_one_time`), and what is their mean P(alive) under `full_model` (`p_alive_one_time`)?
+# Why is that mean what it is? Store the letter of the reason in `why_1`.
+#
+# * (a) They bought recently, so the model thinks they are still around.
+# * (b) Under BG/NBD a customer can only drop out right after a repeat purchase, so one who never
+#   bought again cannot have dropped out yet: P(alive) is exactly 1.
+# * (c) The model was fitted on them only.
 
-# %% tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 one_time = summary["frequency"] == 0
 share_one_time = one_time.mean()
 p_alive_one_time = p_alive[one_time].mean()
 print(f"{share_one_time:.0%} one-time buyers, mean P(alive) {p_alive_one_time:.2f}")
+why_1 = "b"
 
-# %%
-assert 0 <= share_one_time <= 1
-assert share_one_time == 0 or p_alive_one_time == 1.0
+# %% jupyter={"source_hidden": true} tags=["check"]
+never_again = summary["frequency"].eq(0)
+check_close("share_one_time", share_one_time, never_again.sum() / len(summary), mistakes={
+    "that is the share of repeat buyers; the question asks for those who never bought again.":
+        1 - never_again.sum() / len(summary),
+})
+check_close("p_alive_one_time", p_alive_one_time, float(p_alive[never_again].mean()))
+check_choice("why_1", why_1, "593b6e707345", {
+    "a": "Every one-time buyer gets P(alive) = 1, however long ago they bought: recency plays no part.",
+    "b": "A modelling assumption, not evidence: lesson 05 adds recency to judge them.",
+    "c": "The models are fitted on every customer in the calibration period.",
+})
 
 # %% [markdown]
 # **Exercise 2.** How many repeat purchases does `full_model` expect from a brand-new customer in
 # their first year? Store it in `new_customer_first_year` (hint: convert 1 year to `time_unit` and use
 # `expected_purchases`).
 
-# %% tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 one_year = convert_periods(1, "year", time_unit)
 new_customer_first_year = float(full_model.expected_purchases(one_year))
-print(f"a new customer makes {new_customer_first_year:.2f} repeat purchases in their first year")
 
-# %%
-one_year_check = convert_periods(1, "year", time_unit)
-assert np.isclose(new_customer_first_year, float(full_model.conditional_expected_purchases(one_year_check, 0, 0.0, 0.0)))
-assert new_customer_first_year > 0
+# %% jupyter={"source_hidden": true} tags=["check"]
+year_in_units = convert_periods(1, "year", time_unit)
+check_close("new_customer_first_year", new_customer_first_year,
+            float(full_model.conditional_expected_purchases(year_in_units, 0, 0.0, 0.0)), mistakes={
+    f"that is one {time_unit}: convert 1 year into {time_unit}s first.": float(full_model.expected_purchases(1)),
+})
+
 
 # %% [markdown]
-# **Exercise 3.** Compute the predicted CLV of every customer over **two years** and store the
-# total in `clv_two_years_total`, and the total over one year in `one_year_total`. Is the first
-# twice the second? Why not?
+# **Exercise 3.** Compute the total predicted CLV of all customers over **one year**
+# (`one_year_total`) and over **two years** (`clv_two_years_total`). Is the second twice the first?
+# Store the letter of the right answer in `why_3`.
+#
+# * (a) Exactly twice: the models assume a constant purchase rate.
+# * (b) More than twice: customers buy more as they age.
+# * (c) Less than twice: some customers drop out during the first year, and the second year's
+#   margin is discounted more.
 
-# %% tags=["solution"]
-two_years = convert_periods(2, "year", time_unit)
-clv_two_years = customer_lifetime_value(full_model, gamma_gamma, summary, horizon=two_years,
-                                             horizon_unit=time_unit, margin_rate=gross_margin_rate,
-                                             discount_rate_annual=discount_rate_annual)
-clv_two_years_total = clv_two_years["clv"].sum()
-one_year_total = customer_lifetime_value(full_model, gamma_gamma, summary, horizon=convert_periods(1, "year", time_unit),
-                                              horizon_unit=time_unit, margin_rate=gross_margin_rate,
-                                              discount_rate_annual=discount_rate_annual)["clv"].sum()
-print(f"one year ${one_year_total:,.0f}, two years ${clv_two_years_total:,.0f} "
-      f"({clv_two_years_total / one_year_total:.2f}x)")
-# Less than twice: customers keep dropping out, and the second year is discounted more.
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+def total_clv(years):
+    table = customer_lifetime_value(full_model, gamma_gamma, summary, horizon=convert_periods(years, "year", time_unit),
+                                    horizon_unit=time_unit, margin_rate=gross_margin_rate,
+                                    discount_rate_annual=discount_rate_annual)
+    return table["clv"].sum()
 
-# %%
-assert one_year_total < clv_two_years_total < 2 * one_year_total
+one_year_total, clv_two_years_total = total_clv(1), total_clv(2)
+print(f"one year ${one_year_total:,.0f}, two years ${clv_two_years_total:,.0f}")
+why_3 = "c"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+totals_check = [customer_lifetime_value(full_model, gamma_gamma, summary, convert_periods(y, "year", time_unit),
+                                        time_unit, gross_margin_rate, discount_rate_annual)["clv"].sum() for y in (1, 2)]
+check_close("one_year_total", one_year_total, totals_check[0])
+check_close("clv_two_years_total", clv_two_years_total, totals_check[1], mistakes={
+    "that is twice the one-year total: compute the two-year value itself.": 2 * totals_check[0],
+})
+check_choice("why_3", why_3, "c8f3b35bb634", {
+    "a": "Each customer's rate is constant while alive, but customers keep dropping out.",
+    "b": "Nobody speeds up in BG/NBD: a customer's purchase rate is constant while they are alive.",
+    "c": "Dropout and discounting both shrink the second year.",
+})
+
+# %% [markdown]
+# ## Quiz
+#
+# Answer with the letter of the option you choose; the check under each question explains it.
+#
+# **Question 1.** A customer bought 10 times in their first months, then nothing for a year, while
+# customers like them buy every few weeks. What does BG/NBD say about their P(alive)? Store your
+# letter in `quiz_1`.
+#
+# * (a) It is high: they bought many times.
+# * (b) It is low: for a frequent buyer a long silence is strong evidence that they have left.
+# * (c) It is exactly 1, as for every customer who bought again.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+quiz_1 = "b"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_choice("quiz_1", quiz_1, "4d46bf1666ef", {
+    "a": "Frequency makes the silence more telling, not less (see the P(alive) grid).",
+    "b": "The longer the silence relative to the customer's own pace, the likelier they have left.",
+    "c": "Only customers with no repeat purchase have P(alive) = 1.",
+})
+
+# %% [markdown]
+# **Question 2.** Why split the orders into a calibration period and a holdout period? Store your
+# letter in `quiz_2`.
+#
+# * (a) To see whether the model forecasts purchases it has not seen, before trusting its forecasts.
+# * (b) The models need two data sets to be fitted.
+# * (c) To double the number of customers.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+quiz_2 = "a"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_choice("quiz_2", quiz_2, "f378cbdb3a98", {
+    "a": "A model that cannot forecast the orders we already have should not be trusted with the future.",
+    "b": "One period is enough to fit; the second is held back to test.",
+    "c": "The customers are the same; the split is in time.",
+})
+
+# %% [markdown]
+# ## Take-aways
+#
+# * Four numbers per customer (frequency, recency, T, mean spend) are all BG/NBD and Gamma-Gamma need.
+# * BG/NBD forecasts purchases and P(alive); a one-time buyer has P(alive) = 1 by construction.
+# * Gamma-Gamma forecasts spend per order and assumes spend does not depend on frequency: check it.
+# * CLV = expected purchases × expected spend × margin, discounted, with the time units checked.
+# * Check the models on a holdout period; the CDNOW replication shows the fit matches the paper.
+#
+# ## References
+#
+# * Fader, P. S., Hardie, B. G. S. and Lee, K. L. (2005). "Counting your customers" the easy way:
+#   an alternative to the Pareto/NBD model. *Marketing Science* 24(2), 275–284 (BG/NBD, CDNOW).
+# * Fader, P. S., Hardie, B. G. S. and Lee, K. L. (2005). RFM and CLV: using iso-value curves for
+#   customer base analysis. *Journal of Marketing Research* 42(4), 415–430.
+# * Fader, P. S. and Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value.
+#   <http://brucehardie.com/notes/025/>.
+# * Schmittlein, D. C., Morrison, D. G. and Colombo, R. (1987). Counting your customers: who are
+#   they and what will they do next? *Management Science* 33(1), 1–24 (Pareto/NBD).
+# * Terms used here (frequency, recency, T, P(alive), BG/NBD, Gamma-Gamma, holdout) are in the
+#   [glossary](../docs/glossary.md).

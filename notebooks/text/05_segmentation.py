@@ -16,7 +16,7 @@
 # **In this notebook you will learn**
 #
 # 1. to score customers on **recency, frequency and monetary value (RFM)** in quintiles, and how to
-#    deal with the heavy ties of order data (a quarter of customers bought exactly once);
+#    deal with the heavy ties of order data (thousands of customers share the same few order counts);
 # 2. to rank customers by **predicted CLV** and read the **Pareto curve**: what share of future value
 #    the top 20 % hold;
 # 3. to put each customer in a **lifecycle stage** (new, active, at risk, lapsed) from recency and
@@ -24,6 +24,10 @@
 # 4. to **profile** segments (size, value, churn risk) in one heatmap;
 # 5. to ask a **logistic regression** what distinguishes high-value customers early on;
 # 6. what to *do* with each segment.
+#
+# **Prerequisites.** Lesson 04 (BG/NBD, Gamma-Gamma, P(alive)); lesson 03's regression tables help
+# for section 5. **Estimated time:** 60 minutes. Every term is explained in the
+# [glossary](../docs/glossary.md).
 
 # %% [markdown]
 # ## Parameters
@@ -60,9 +64,10 @@ from clvlib.transactions import summarize_transactions
 # %%
 dataset = load_dataset(data_source)
 orders = dataset.orders
+orders_end = dataset.period_end("orders")  # the orders' own period_end, else the analysis date
 tier_labels = [f"top {top_share:.0%}", f"next {middle_share - top_share:.0%}", f"bottom {1 - middle_share:.0%}"]
 assert 0 < top_share < middle_share < 1, "need 0 < top_share < middle_share < 1"
-print(f"{len(orders):,} orders from {orders['customer_id'].nunique():,} customers, up to {dataset.analysis_date.date()}")
+print(f"{len(orders):,} orders from {orders['customer_id'].nunique():,} customers, up to {orders_end.date()}")
 
 # %% [markdown]
 # ## 1. RFM: recency, frequency, monetary
@@ -75,16 +80,21 @@ print(f"{len(orders):,} orders from {orders['customer_id'].nunique():,} customer
 # * **monetary**: average order value (the total would mostly repeat frequency).
 
 # %%
-rfm = segments.rfm_table(orders, dataset.analysis_date)
+rfm = segments.rfm_table(orders, orders_end)
 rfm[["recency_days", "frequency", "monetary", "tenure_days"]].describe().round(1)
+
+# %%
+order_counts = rfm["frequency"].value_counts().sort_index()
+print("Customers by number of orders: " + ", ".join(
+    f"{n} order{'s' * (n > 1)}: {count:,} ({count / len(rfm):.0%})" for n, count in order_counts.head(4).items()))
 
 # %% [markdown]
 # ### Scoring in quintiles, with ties
 #
 # Each dimension is turned into a score from 1 to 5 by where the customer sits among all
 # customers: the best fifth get 5, the worst fifth 1. That works for recency and monetary value,
-# which rarely tie. **Frequency ties massively**: many customers have exactly one order, and a
-# fifth boundary falls in the middle of them.
+# which rarely tie. **Frequency ties massively**: thousands of customers share the same few order counts
+# (printed below), so a fifth boundary falls in the middle of a tie.
 #
 # The common fix, ranking with `method="first"`, breaks ties by row order, so two customers with
 # identical histories get different scores depending on how the file was sorted. clvlib uses a
@@ -141,7 +151,7 @@ plt.show()
 # a **predicted CLV**: the discounted margin of the next `clv_horizon_weeks` weeks.
 
 # %%
-summary = summarize_transactions(orders, dataset.analysis_date, time_unit="week")
+summary = summarize_transactions(orders, orders_end, time_unit="week")
 bgnbd = BetaGeoNBD(time_unit="week").fit(summary)
 gamma_gamma = GammaGamma().fit(summary["frequency"], summary["monetary_value"])
 predicted = customer_lifetime_value(
@@ -169,7 +179,7 @@ tier_value.rename("share of predicted value").to_frame().style.format("{:.0%}")
 assert top_value_share >= top_share  # the top x% can never hold less than x% of the value
 assert abs(tier_value.iloc[0] - top_value_share) < 0.02  # the top tier is the top of the curve
 if dataset.is_embedded:
-    assert top_value_share > 0.75  # value is very concentrated: 20% of customers hold over 3/4 of it
+    assert top_share != 0.2 or top_value_share > 0.8  # "more concentrated than the 80/20 rule of thumb"
 
 # %% [markdown]
 # On the Beanstalk data future value is even more concentrated than the "80/20" rule of thumb:
@@ -206,6 +216,7 @@ assert customers["lifecycle_stage"].notna().all()
 if dataset.is_embedded:
     # Without the recency rule, most one-time buyers would be "active".
     assert (customers.loc[one_timers, "lifecycle_stage"] == "lapsed").mean() > 0.9
+    assert customers["lifecycle_stage"].eq("lapsed").mean() > 0.5  # section 2: "most shop customers have stopped buying"
 
 # %% [markdown]
 # Nobody is **new** in the embedded data: the shop's customers all placed their first order in early
@@ -241,10 +252,19 @@ if dataset.is_embedded:
     assert by_stage["share_of_value"].idxmax() == "active"
     assert by_rfm["share_of_value"].idxmax() == "champions"
 
+# %%
+named = by_rfm.reindex(["champions", "loyal", "hibernating"])
+print(", ".join(f"{name}: churn risk {row.mean_churn_risk:.0%}, mean value ${row.mean_value:,.2f}"
+                for name, row in named.iterrows()))
+risk, value = named["mean_churn_risk"], named["mean_value"]
+if dataset.is_embedded:  # what the next paragraph says about the Beanstalk data
+    assert risk["hibernating"] > risk["champions"] and risk["loyal"] > risk["champions"]
+    assert value["hibernating"] < value["champions"] / 10
+
 # %% [markdown]
-# Two things to notice in the Beanstalk profiles. The churn risk of **hibernating** customers is
-# low, because most of them bought once and BG/NBD calls them alive; their *value* is low all the
-# same (the model expects few orders from them). And RFM's **loyal** group has a high churn risk:
+# Two things to notice in the profiles (the numbers printed above). **Hibernating** customers
+# (neither recent nor frequent) are worth little, since the model expects few orders from them, and
+# their churn risk is higher than the champions'. RFM's **loyal** group has a high churn risk too:
 # for a customer who used to buy often, a few silent months are strong evidence they have left,
 # which a fixed recency score cannot see. Value, not P(alive) or RFM alone, should drive the budget.
 #
@@ -308,50 +328,134 @@ if dataset.is_embedded:
 #   budget** for each segment.
 # * The second order in the first weeks is the clearest early sign of a valuable customer: worth a
 #   welcome programme.
-#
+
+# %% [markdown]
 # ## Exercises
 #
+# Each exercise asks you to store named results (in `backticks`); the collapsed check cell under it
+# says whether they are right and, if not, what is off. In the student edition (`make student`) the
+# answer cells start as `name = ...`: replace the `...`. In this full edition each solution is in a
+# collapsed cell (click its ⋯ to open it): try first, then look.
+
+# %%
+from clvlib.course.checking import check_choice, check_close, check_same
+
+# %% [markdown]
 # **Exercise 1.** What share of predicted value do the top **10 %** of customers hold? Store it in
 # `answer_1` (a number between 0 and 1).
 
-# %% tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 answer_1 = segments.top_share_of_value(customers["clv"], 0.10)
-answer_1
 
-# %%
-assert 0.10 <= answer_1 <= top_value_share, "the top 10% hold at least 10% and no more than the top 20%"
-assert abs(answer_1 - np.interp(0.10, curve["customer_share"], curve["value_share"])) < 1e-9
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_close("answer_1", answer_1, np.interp(0.10, curve["customer_share"], curve["value_share"]), mistakes={
+    f"that is what the top {top_share:.0%} hold; the question asks for the top 10%.": top_value_share,
+    "that is a percentage: store a share between 0 and 1.": 100 * np.interp(0.10, curve["customer_share"], curve["value_share"]),
+})
 
 # %% [markdown]
 # **Exercise 2.** Score frequency in **deciles** (10 scores) instead of quintiles. How many of the
-# 10 scores are actually used? Store the number in `answer_2`. Why are some empty?
+# 10 scores are actually used? Store the number in `answer_2`. Why are some empty? Store the letter
+# of the reason in `why_2`.
+#
+# * (a) There are fewer than 10 customers in some deciles by chance.
+# * (b) Many customers share the same frequency (one, two or three orders); tied customers
+#   get one score, so the scores their tie spans stay empty.
+# * (c) The scoring function only produces quintiles.
 
-# %% tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 decile_scores = segments.percentile_scores(rfm["frequency"], n_scores=10)
 answer_2 = decile_scores.nunique()
-answer_2
+why_2 = "b"
 
-# %%
-assert 1 <= answer_2 <= min(10, rfm["frequency"].nunique())  # never more scores than distinct values
-if dataset.is_embedded:
-    assert answer_2 < 10  # one-time buyers fill more than a tenth: their tie swallows the lowest scores
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_close("answer_2", answer_2, segments.percentile_scores(rfm["frequency"], n_scores=10).nunique(), mistakes={
+    "that is the number of scores asked for: count the scores actually used.": 10,
+})
+check_choice("why_2", why_2, "e791e9eaec15", {
+    "a": "With thousands of customers chance is not the reason: look at how many share each frequency.",
+    "b": "Ties: one value cannot be split between scores, so a big tie swallows several.",
+    "c": "n_scores=10 gives deciles; the gaps come from the data.",
+})
 
 # %% [markdown]
 # **Exercise 3.** Be stricter about "at risk": a customer with no order for more than **60 days**
-# is at risk. Store the new stages in `stricter`
-# and the number of customers at risk then in `answer_3`.
+# is at risk. Store the new stages in `stricter` (a Series like `customers["lifecycle_stage"]`, from
+# `segments.lifecycle_stages`) and the number of customers at risk then in `answer_3`.
 
-# %% tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 stricter = segments.lifecycle_stages(
     customers, new_within_days=new_within_days, at_risk_after_days=60, lapsed_after_days=lapsed_after_days,
     at_risk_below=at_risk_below, lapsed_below=lapsed_below,
 )
 answer_3 = int((stricter == "at risk").sum())
-answer_3
 
-# %%
-if at_risk_after_days >= 60:
-    # A stricter rule can only move customers from active to at risk.
-    assert answer_3 >= int((customers["lifecycle_stage"] == "at risk").sum())
-    assert int((stricter == "active").sum()) <= int((customers["lifecycle_stage"] == "active").sum())
-assert stricter.isin(["new", "active", "at risk", "lapsed"]).all()
+# %% jupyter={"source_hidden": true} tags=["check"]
+stages_60 = segments.lifecycle_stages(customers, new_within_days=new_within_days, at_risk_after_days=60,
+                                      lapsed_after_days=lapsed_after_days, at_risk_below=at_risk_below,
+                                      lapsed_below=lapsed_below)
+check_same("stricter", stricter, stages_60, hint="keep every other threshold of the lesson as it is.")
+check_close("answer_3", answer_3, int(stages_60.eq("at risk").sum()), mistakes={
+    "that is the count under the lesson's own rule: count the stricter stages.":
+        int(customers["lifecycle_stage"].eq("at risk").sum()),
+})
+
+# %% [markdown]
+# ## Quiz
+#
+# Answer with the letter of the option you choose; the check under each question explains it.
+#
+# **Question 1.** A customer bought once, two years ago. BG/NBD gives them P(alive) = 1. Should
+# marketing treat them as an active customer? Store your letter in `quiz_1`.
+#
+# * (a) No: P(alive) is 1 for every one-time buyer by construction; their recency says they are
+#   most likely gone.
+# * (b) Yes: the model says they are alive.
+# * (c) Yes, if their one order was large.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+quiz_1 = "a"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_choice("quiz_1", quiz_1, "f9f648af15f8", {
+    "a": "That is why the lifecycle stages use recency next to P(alive).",
+    "b": "For one-time buyers P(alive) carries no evidence: it is 1 whatever their recency.",
+    "c": "Spend says what an order is worth, not whether another one will come.",
+})
+
+# %% [markdown]
+# **Question 2.** What should size the marketing budget of each segment? Store your letter in
+# `quiz_2`.
+#
+# * (a) The sum of its RFM scores.
+# * (b) The number of customers in it.
+# * (c) Its predicted CLV, which already combines how often, how recently and how much customers buy.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+quiz_2 = "c"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_choice("quiz_2", quiz_2, "b1f4716f5172", {
+    "a": "RFM scores rank customers; they are not money, and a score of 5 is not worth 5 of anything.",
+    "b": "Value is concentrated: a big segment of one-time buyers is worth less than a small one of champions.",
+    "c": "Predicted value is money, so it can be set against what the treatment costs.",
+})
+
+# %% [markdown]
+# ## Take-aways
+#
+# * RFM scores rank customers on recency, frequency and spend; ties (one-time buyers) leave scores empty.
+# * Predicted value is concentrated: the Pareto curve shows how much the top customers hold.
+# * Lifecycle stages need recency as well as P(alive), because P(alive) is 1 for one-time buyers.
+# * A logistic regression on the first weeks points at early signs of a valuable customer:
+#   association, not cause.
+#
+# ## References
+#
+# * Fader, P. S., Hardie, B. G. S. and Lee, K. L. (2005). RFM and CLV: using iso-value curves for
+#   customer base analysis. *Journal of Marketing Research* 42(4), 415–430.
+# * Hughes, A. M. (2012). *Strategic Database Marketing*, 4th ed. McGraw-Hill (RFM scoring).
+# * Hosmer, D. W., Lemeshow, S. and Sturdivant, R. X. (2013). *Applied Logistic Regression*, 3rd ed.
+#   Wiley (odds ratios).
+# * Terms used here (RFM, quintile, Pareto curve, value tier, lifecycle stage, P(alive), odds ratio)
+#   are in the [glossary](../docs/glossary.md).

@@ -25,6 +25,9 @@
 # 4. to read **payback curves**: how many months until a customer's margin has paid back their CAC;
 # 5. to examine the **"3:1" rule of thumb** instead of assuming it;
 # 6. to run a **budget scenario** that moves money between channels under stated assumptions.
+#
+# **Prerequisites.** Lessons 01 and 03 (CLV, payback, survival curves by channel). **Estimated
+# time:** 60 minutes. Every term is explained in the [glossary](../docs/glossary.md).
 
 # %% [markdown]
 # ## Parameters
@@ -49,9 +52,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from clvlib.analysis import acquisition
+from clvlib.course.tables import readable  # money as $1,234.50
 from clvlib.data import load_dataset
 from clvlib.plots import acquisition as acquisition_plots
 
+# %%
 dataset = load_dataset(data_source)
 subs, spend = dataset.subscriptions, dataset.marketing_spend
 horizon = min(horizon_months, acquisition.longest_common_horizon_months(subs, dataset.analysis_date))
@@ -67,7 +72,7 @@ assert horizon >= 1
 
 # %%
 monthly = acquisition.cac_by_channel_month(spend, subs)
-monthly.tail(8)
+readable(monthly.tail(8), money=["spend", "cac"])
 
 # %%
 acquisition_plots.plot_cac_by_month(monthly)
@@ -103,7 +108,7 @@ print(f"{(~monthly['cac_defined']).sum()} channel-months without a defined CAC i
 
 # %%
 cac = acquisition.cac_by_channel(spend, subs)
-cac
+readable(cac, money=["spend", "cac"])
 
 # %% [markdown]
 # ## 2. CLV by acquisition channel
@@ -151,6 +156,9 @@ if dataset.is_embedded:
     assert rankings["cheapest_first"].iloc[0] == "affiliate" and rankings["best_ltv_to_cac_first"].iloc[0] == "referral"
     # Not a fluke of sampling: the intervals of the best and the cheapest channel do not overlap.
     assert table.at["referral", "ltv_to_cac_lower"] > table.at["affiliate", "ltv_to_cac_upper"]
+    # The next paragraph: referral costs about twice affiliate; search costs most and returns least per dollar.
+    assert 1.7 < table.at["referral", "cac"] / table.at["affiliate", "cac"] < 2.3
+    assert table["cac"].astype(float).idxmax() == "search" == table["ltv_to_cac"].astype(float).idxmin()
 
 # %% [markdown]
 # At Beanstalk Coffee, **affiliate** customers are the cheapest to acquire, but they leave fast. **Referral** customers
@@ -170,7 +178,7 @@ curves = acquisition.payback_curves(subs, dataset.analysis_date, gross_margin_ra
 payback = acquisition.payback_table(curves, cac)
 acquisition_plots.plot_payback_curves(curves, payback)
 plt.show()
-payback
+readable(payback, money=["cac"])
 
 # %%
 last = curves.groupby("channel")["cumulative_discounted_margin"].last()
@@ -178,7 +186,9 @@ assert ((last - clv["clv"]).abs() < 1e-6).all()  # the curve ends at the channel
 paid = payback["paid_back_within_horizon"]
 assert (last[paid] >= payback.loc[paid, "cac"].astype(float)).all()
 if dataset.is_embedded:
-    assert payback["payback_months"].astype(float).idxmax() == "search"  # two years to pay back
+    assert payback["payback_months"].astype(float).idxmax() == "search"
+    assert 18 <= payback.at["search", "payback_months"] <= 30  # "about two years"
+    assert paid.all() and payback["payback_months"].astype(float).le(36).all()  # "all four pay back within three years"
     assert payback["payback_months"].astype(float).max() > 2 * payback["payback_months"].astype(float).min()
 
 # %% [markdown]
@@ -303,47 +313,135 @@ if dataset.is_embedded:
 #   quoting a ratio, and decide with marginal, not average, CAC.
 # * **Budget moves need an explicit response assumption.** Here a stated power law; in real life,
 #   measure it with spend experiments before trusting it.
-#
+
+# %% [markdown]
 # ## Exercises
 #
-# **Exercise 1.** Recompute the payback table with a **20 %** yearly discount rate. Store the new
-# payback months per channel in `answer_1` (a Series). Can payback get shorter?
-
-# %% tags=["solution"]
-curves_20 = acquisition.payback_curves(subs, dataset.analysis_date, gross_margin_rate, 0.20, horizon)
-answer_1 = acquisition.payback_table(curves_20, cac)["payback_months"]
-answer_1
+# Each exercise asks you to store named results (in `backticks`); the collapsed check cell under it
+# says whether they are right and, if not, what is off. In the student edition (`make student`) the
+# answer cells start as `name = ...`: replace the `...`. In this full edition each solution is in a
+# collapsed cell (click its ⋯ to open it): try first, then look.
 
 # %%
-both = pd.concat([answer_1.astype(float), payback["payback_months"].astype(float)], axis=1).dropna()
-assert (both.iloc[:, 0] >= both.iloc[:, 1]).all()  # discounting more heavily can only delay payback
+from clvlib.course.checking import check_choice, check_close, check_same
+
+# %% [markdown]
+# **Exercise 1.** Recompute the payback table with a **20 %** yearly discount rate. Store the new
+# payback months per channel in `answer_1` (a Series indexed by channel). Can payback get shorter
+# when the discount rate rises? Store the letter of the right answer in `why_1`.
+#
+# * (a) Yes, for channels whose customers churn fast.
+# * (b) No: a higher rate makes every future month's margin worth less today, so the cumulative value
+#   reaches the CAC later, or never.
+# * (c) Yes, for the cheapest channel.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+curves_20 = acquisition.payback_curves(subs, dataset.analysis_date, gross_margin_rate, 0.20, horizon)
+answer_1 = acquisition.payback_table(curves_20, cac)["payback_months"]
+why_1 = "b"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+payback_20 = acquisition.payback_table(
+    acquisition.payback_curves(subs, dataset.analysis_date, gross_margin_rate, 0.20, horizon), cac)["payback_months"]
+check_close("answer_1", answer_1, payback_20, mistakes={
+    "that is the lesson's own payback table: use a 20% yearly discount rate.": payback["payback_months"],
+})
+check_choice("why_1", why_1, "593b6e707345", {
+    "a": "Churn is the same at any discount rate; discounting only shrinks each month's value.",
+    "b": "Discounting more heavily can only delay payback.",
+    "c": "The CAC does not change with the discount rate; the value that repays it shrinks.",
+})
 
 # %% [markdown]
 # **Exercise 2.** With elasticity **0.5**, how many extra new customers a month would **doubling**
 # the strongest channel's spend bring? Store the number in `answer_2`.
 
-# %% tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 doubled = acquisition.budget_scenario(baseline, {strongest: 2 * baseline.at[strongest, "spend"]}, 0.5)
 answer_2 = doubled.at[strongest, "new_customers_scenario"] - doubled.at[strongest, "new_customers_baseline"]
-answer_2
 
-# %%
-expected = baseline.at[strongest, "new_customers"] * (2**0.5 - 1)
-assert abs(answer_2 - expected) < 1e-9  # 41% more customers for 100% more spend
+# %% jupyter={"source_hidden": true} tags=["check"]
+now = baseline.at[strongest, "new_customers"]
+check_close("answer_2", answer_2, now * (2**0.5 - 1), rel_tol=1e-6, mistakes={
+    "that assumes customers grow in proportion to spend (elasticity 1): use 0.5.": now,
+    "that is the new total: the question asks for the extra customers.": now * 2**0.5,
+    f"that uses the lesson's elasticity ({elasticity}): the question says 0.5.": now * (2**elasticity - 1),
+})
 
 # %% [markdown]
 # **Exercise 3.** How many months of value must be counted before the strongest channel's LTV:CAC
 # reaches **2**? Store the number of months in `answer_3` (or `None` if it never does within the
 # horizon).
 
-# %% tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 reached = by_horizon[(by_horizon["channel"] == strongest) & (by_horizon["ltv_to_cac"] >= 2)]
 answer_3 = int(reached["months"].min()) if len(reached) else None
-answer_3
 
-# %%
-if answer_3 is not None:
-    assert 1 <= answer_3 <= horizon
-    assert answer_3 >= payback.at[strongest, "payback_months"]  # a ratio of 2 comes after a ratio of 1
-if dataset.is_embedded:
-    assert answer_3 is not None and answer_3 > 12  # more than a year of margin for 2 dollars per dollar
+# %% jupyter={"source_hidden": true} tags=["check"]
+strongest_rows = by_horizon[by_horizon["channel"].eq(strongest)].sort_values("months")
+months_at_2 = strongest_rows.loc[strongest_rows["ltv_to_cac"].ge(2), "months"]
+first_at_1 = strongest_rows.loc[strongest_rows["ltv_to_cac"].ge(1), "months"]
+check_same("answer_3", answer_3, int(months_at_2.iloc[0]) if len(months_at_2) else None, mistakes={
+    "that is where LTV:CAC reaches 1 (payback); the question asks for 2.":
+        int(first_at_1.iloc[0]) if len(first_at_1) else None,
+})
+
+# %% [markdown]
+# ## Quiz
+#
+# Answer with the letter of the option you choose; the check under each question explains it.
+#
+# **Question 1.** Channel A: CAC \$40, LTV \$100. Channel B: CAC \$120, LTV \$400. Which returns
+# more value per dollar of acquisition spend? Store your letter in `quiz_1`.
+#
+# * (a) A: it is three times cheaper.
+# * (b) B: 400 / 120 ≈ 3.3 dollars per dollar, against 100 / 40 = 2.5 for A.
+# * (c) They are the same.
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+quiz_1 = "b"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_choice("quiz_1", quiz_1, "4d46bf1666ef", {
+    "a": "Cheap is not the same as good: rank by value per dollar, not by CAC.",
+    "b": "The cheapest channel is not the best one: divide value by cost.",
+    "c": "Divide each channel's LTV by its CAC and compare.",
+})
+
+# %% [markdown]
+# **Question 2.** Someone quotes "our LTV:CAC is 3:1". What must they say before the ratio means
+# anything? Store your letter in `quiz_2`.
+#
+# * (a) Nothing: 3:1 is an industry standard.
+# * (b) The number of customers acquired.
+# * (c) What LTV counts: margin or revenue, over which horizon, discounted or not (and whether CAC
+#   is average or marginal).
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+quiz_2 = "c"
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+check_choice("quiz_2", quiz_2, "b1f4716f5172", {
+    "a": "3:1 is a convention: the same customers give 1:1 or 6:1 depending on what LTV counts.",
+    "b": "The ratio is per customer; how many there are does not define it.",
+    "c": "Revenue over 10 years undiscounted and margin over 3 years discounted are different numbers.",
+})
+
+# %% [markdown]
+# ## Take-aways
+#
+# * CAC is spend ÷ new customers, by channel and month; LTV comes from each channel's survival curve.
+# * Compare channels by LTV:CAC with bootstrap intervals: the cheapest channel is not the best.
+# * Payback (months until the margin repays the CAC) is about cash and risk; discounting delays it.
+# * "3:1" is a convention: state what LTV means, and decide with marginal, not average, CAC.
+# * Budget moves rest on a response assumption (here a power law): measure it before trusting it.
+#
+# ## References
+#
+# * Gupta, S., Lehmann, D. R. and Stuart, J. A. (2004). Valuing customers. *Journal of Marketing
+#   Research* 41(1), 7–18.
+# * Blattberg, R. C. and Deighton, J. (1996). Manage marketing by the customer equity test.
+#   *Harvard Business Review* 74(4), 136–144.
+# * Efron, B. and Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall.
+# * Terms used here (CAC, LTV:CAC, payback, bootstrap, elasticity, marginal CAC) are in the
+#   [glossary](../docs/glossary.md).

@@ -13,14 +13,10 @@
 #
 # *The executive summary of the course's numbers, refreshed by `make report`.*
 #
-# This page says where the business stands on the as-of date and what changed since the
-# previous period: customers, revenue, churn, the lifetime value of a new customer, value
-# per acquisition dollar by channel, and the mix of web-shop customers by lifecycle stage.
-# Every sentence below is generated from the numbers, so it stays true when the data change.
-#
-# **What you will learn** (if you read the notebook version): how the models of lessons
-# 02–06 become a handful of numbers a manager can act on, and how `make report` produces
-# this page every night without anyone opening a notebook.
+# Where the business stands on the as-of date and what changed since the previous period:
+# customers, revenue, churn, the lifetime value of a new customer, what each acquisition
+# channel returns per unit of spend, and the web-shop customers by lifecycle stage. Every
+# sentence that states a number is generated from the data, so it stays true when the data change.
 
 # %% tags=["parameters"]
 data_source: dict = {}  # {} means the embedded Beanstalk Coffee data; see params/ for your own files
@@ -29,25 +25,23 @@ period_months: int = 1  # length of the reporting period in months (3 for a quar
 history_periods: int = 12  # how many periods the trend charts show
 gross_margin_rate: float = 0.40  # share of revenue kept after the cost of the coffee and shipping
 discount_rate_annual: float = 0.10  # yearly discount rate for lifetime values
-horizon_months: int = 36  # a subscriber's value counts margin up to this many months after signup
-clv_model: str = "weibull"  # lifetime model per channel: weibull, loglogistic, lognormal, exponential
-cac_window_months: int = 12  # CAC pools spend and signups over this many months up to the as-of date
+horizon_months: int = 36  # a subscriber's value counts margin up to this many months (capped by the data, as in lesson 06)
+clv_model: str = "kaplan_meier"  # lifetime model per channel: kaplan_meier (lesson 06), weibull, loglogistic, lognormal, exponential
+cac_window_months: int = 120  # CAC pools spend and signups over this many months up to the as-of date; 120 covers all of most data, as lesson 06 pools
+currency: str = "USD"  # ISO code of the data's money: USD $1,234, EUR €1,234, GBP £1,234, CHF, JPY, SEK/NOK/DKK 1,234 kr
 
 # %%
-import warnings
-
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from clvlib.analysis import kpi_models, kpi_text, kpis
+from clvlib.analysis import cohorts, kpi_models, kpi_text, kpis, materiality, narrative, tracking
+from clvlib.core.money import currency as currency_named
 from clvlib.data import load_dataset
 from clvlib.plots import executive as executive_plots
 
 # %%
-# Optimisers may take a step through log(0) on the way; the fits themselves are checked below.
-warnings.filterwarnings("ignore", category=RuntimeWarning)
-
+money = currency_named(currency)  # an unknown code stops here with the list of known ones
 dataset = load_dataset(data_source)
 now = kpis.as_of_view(dataset, as_of_date or None)
 as_of = now.analysis_date
@@ -56,69 +50,77 @@ previous_start, previous_end = kpis.period_bounds(as_of, period_months, periods_
 before = kpis.as_of_view(dataset, previous_end)
 
 # %%
-# Model-based figures (CLV by channel, LTV:CAC, shop value for the next 52 weeks, stage mix) now and a period earlier.
-model_settings = dict(gross_margin_rate=gross_margin_rate, discount_rate_annual=discount_rate_annual,
-                      horizon_months=horizon_months, clv_model=clv_model, cac_window_months=cac_window_months)
-figures_now, channels_now, mix_now = kpi_models.model_kpis(now, **model_settings)
-figures_before, channels_before, mix_before = kpi_models.model_kpis(before, **model_settings)
+# Model-based figures (CLV, LTV:CAC with payback and interval, shop value, stage mix) now and a period earlier.
+settings = dict(gross_margin_rate=gross_margin_rate, discount_rate_annual=discount_rate_annual,
+                horizon_months=horizon_months, clv_model=clv_model, cac_window_months=cac_window_months)
+figures_now, channels_now, mix_now = kpi_models.model_kpis(now, **settings, bootstrap_replicates=500)
+figures_before, channels_before, mix_before = kpi_models.model_kpis(before, **settings)
 current = kpis.period_kpis(now, start, end) | figures_now
 previous = kpis.period_kpis(before, previous_start, previous_end) | figures_before
-changes = kpis.change_table(current, previous)
+churn_counts = (*kpis.churn_counts(now.subscriptions, start, end),
+                *kpis.churn_counts(before.subscriptions, previous_start, previous_end))
+changes = materiality.mark_material(kpis.change_table(current, previous), churn_counts=churn_counts)
 history = kpis.kpi_history(now, as_of, history_periods, period_months)
 channels = channels_now.assign(previous_ltv_to_cac=channels_before["ltv_to_cac"])
 mix = pd.DataFrame({"share": mix_now, "previous_share": mix_before})
+horizon = channels_now.attrs["horizon_months"]
 
 # %%
 source_note = "the embedded Beanstalk Coffee data" if dataset.is_embedded else ", ".join(
     str(p.name) for p in dataset.files.values())
 display(Markdown(
     f"**As of {as_of:%d %B %Y}** · this period: {start + pd.Timedelta(days=1):%d %b %Y} to {end:%d %b %Y}, "
-    f"compared with {previous_start + pd.Timedelta(days=1):%d %b %Y} to {previous_end:%d %b %Y} · data: {source_note}"
+    f"compared with {previous_start + pd.Timedelta(days=1):%d %b %Y} to {previous_end:%d %b %Y} · "
+    f"data: {source_note} · money in {money.code}"
 ))
 
 # %% [markdown]
 # ## Headlines
 
 # %%
-sentences = kpi_text.narrative(changes, as_of, previous_end, channels=channels.rename(columns={"ltv_to_cac": "ltv_cac"}),
-                               segment_mix=mix)
-display(Markdown("\n".join(f"- {s}" for s in sentences)))
+headlines = kpi_text.narrative(changes, as_of, previous_end, money=money) + narrative.what_this_means([
+    narrative.channel_payback(channels, horizon, money), narrative.channel_crossed(channels)])
+display(Markdown(kpi_text.markdown_list(headlines)))
 
 # %% [markdown]
 # ## Key figures
 #
 # Green arrows are good news, red ones bad; churn and acquisition cost are better when they
-# go down. Money is in the currency of the data; lifetime values are margin, discounted.
+# go down. Lifetime values are margin, discounted.
 
 # %%
-display(HTML(kpi_text.kpi_table_html(changes, current_label=f"{start + pd.Timedelta(days=1):%d %b} to {end:%d %b %Y}",
-                                     previous_label=f"{previous_start + pd.Timedelta(days=1):%d %b} to {previous_end:%d %b %Y}")))
+labels = {"current_label": f"{start + pd.Timedelta(days=1):%d %b} to {end:%d %b %Y}",
+          "previous_label": f"{previous_start + pd.Timedelta(days=1):%d %b} to {previous_end:%d %b %Y}"}
+display(HTML(kpi_text.kpi_table_html(changes, money=money, **labels)))
+display(Markdown(f"*{materiality.materiality_rule()}*"))
 
 # %% [markdown]
 # ## Trends
 
 # %%
-fig = executive_plots.plot_kpi_trends(history)
+fig = executive_plots.plot_kpi_trends(history, money=money)
 plt.show()
 
 # %% [markdown]
 # ## Acquisition channels
 #
-# What a new customer is worth (discounted margin over the horizon) against what they
-# cost to acquire, by the channel they came through. A channel below 3:1 is not
-# necessarily losing money, but it has little room for error.
+# What a new customer is worth (discounted margin over the horizon) against what they cost
+# to acquire, by the channel they came through, computed as lesson 06 computes it. A bar is
+# green when the channel pays back its acquisition cost within the horizon; the black
+# whisker is the 90% bootstrap interval; 3:1 is drawn as a reference, not as a pass mark.
 
 # %%
-executive_plots.plot_ltv_to_cac_bars(channels)
+executive_plots.plot_ltv_to_cac_bars(channels, money=money)
 plt.show()
 table = pd.DataFrame({
-    "lifetime value": channels["clv"].map(lambda v: kpi_text.format_value(float(v), "money")),
-    "cost to acquire": channels["cac"].map(lambda v: kpi_text.format_value(None if pd.isna(v) else float(v), "money")),
-    "LTV:CAC": channels["ltv_to_cac"].map(lambda v: kpi_text.format_value(None if pd.isna(v) else float(v), "ratio")),
-    "LTV:CAC last period": channels["previous_ltv_to_cac"].map(
-        lambda v: kpi_text.format_value(None if pd.isna(v) else float(v), "ratio")),
-})
-table.index.name = "channel"
+    "lifetime value": channels["clv"].map(lambda v: kpi_text.format_value(v, "money", money)),
+    "cost to acquire": channels["cac"].map(lambda v: kpi_text.format_value(v, "money", money)),
+    "LTV:CAC": channels["ltv_to_cac"].map(lambda v: kpi_text.format_value(v, "ratio")),
+    "90% interval": [f"{lo:.1f}–{hi:.1f}" if pd.notna(lo) else "n/a"
+                     for lo, hi in zip(channels["ltv_to_cac_lower"], channels["ltv_to_cac_upper"], strict=True)],
+    "payback": channels["payback_months"].map(lambda v: kpi_text.format_value(v, "months")),
+    "LTV:CAC last period": channels["previous_ltv_to_cac"].map(lambda v: kpi_text.format_value(v, "ratio")),
+}).rename_axis("channel")
 display(table)
 
 # %% [markdown]
@@ -134,13 +136,42 @@ executive_plots.plot_segment_shares(mix, "Share of web-shop customers by stage")
 plt.show()
 
 # %% [markdown]
+# ## Did last period's predictions hold?
+#
+# The models fitted at the end of the previous period predicted this period: how many of
+# the subscribers active then would still be active now (Kaplan-Meier), and how many
+# purchase days the shop's existing customers would make (BG/NBD). The range is the 95%
+# noise of the count; a result outside it is a reason to look at the model again.
+
+# %%
+check = tracking.prediction_check(before, now, start, end, period_months)
+display(pd.DataFrame({
+    "predicted (95% range)": [f"{p:,.0f} ({lo:,.0f}–{hi:,.0f})" for p, lo, hi
+                              in zip(check["predicted"], check["lower_95"], check["upper_95"], strict=True)],
+    "actual": check["actual"].map("{:,}".format),
+    "verdict": check["holds"].map({True: "holds", False: "outside the range: look again"}),
+}, index=check.index))
+
+# %% [markdown]
 # ## What this means for the business
 #
-# - Watch churn and the value of a new subscriber together: a fall in churn raises the
-#   value of every customer acquired from now on.
-# - Put the next acquisition dollar where LTV:CAC is highest, not where CAC is lowest.
-# - Win-back campaigns belong to the *at risk* shop customers: the *lapsed* are mostly gone.
-#
+# Each point below is written by a rule (`clvlib.analysis.narrative`) only when the numbers
+# meet its condition; a finding that does not hold this period is left out.
+
+# %%
+by = "promo_signup" if "promo_signup" in now.subscriptions.columns else "channel"
+churn_groups = cohorts.observed_churn_rate(now.subscriptions, as_of, by=by)
+if by == "promo_signup":
+    churn_groups = churn_groups.rename(index={True: "promotion sign-ups", False: "other sign-ups"})
+first_orders = now.orders.groupby("customer_id")["order_date"].min()
+meaning = narrative.what_this_means([
+    narrative.cac_moved(changes, money), narrative.riskiest_group(churn_groups),
+    narrative.value_concentration(mix_now.attrs["top_20_share_of_value"]),
+    narrative.no_new_shop_customers(first_orders, as_of),
+])
+display(Markdown(kpi_text.markdown_list(meaning, empty="- No rule fired this period: nothing stands out.")))
+
+# %% [markdown]
 # ## How these numbers are made
 #
 # - **Period**: the `period_months` months ending on the as-of date, compared with the
@@ -148,13 +179,28 @@ plt.show()
 #   later signups, orders and cancellations are ignored.
 # - **Churn in the period**: subscribers active at the start who cancelled within it.
 # - **Lifetime value of a new subscriber**: monthly margin × discounted expected paid
-#   months up to `horizon_months`, from a survival model fitted per channel
-#   (`clvlib.models.survival` through `clvlib.analysis.acquisition`), averaged over channels weighted by
-#   their subscribers.
-# - **CAC**: marketing spend / new subscribers, pooled over the last `cac_window_months` months.
-# - **Shop value**: BG/NBD purchases × Gamma-Gamma order value × margin, discounted
-#   (`clvlib.btyd`); stages from `clvlib.analysis.segments.lifecycle_stages`.
+#   months up to the horizon, per channel (`clv_model`, Kaplan-Meier by default, as lesson 06),
+#   averaged over channels weighted by their subscribers. Kaplan-Meier reads survival straight
+#   from the data, so no lifetime model has to be chosen as long as the horizon stays where every
+#   channel's curve is still data (the horizon is capped there); lesson 03's AIC ranking is the rule
+#   to follow when `clv_model` names a parametric model to extrapolate further.
+# - **CAC**: marketing spend / new subscribers, pooled over the last `cac_window_months` months
+#   (by default every month of the data, as lesson 06 pools them).
+# - **Shop value**: BG/NBD purchases × Gamma-Gamma order value × margin, discounted,
+#   over the next 52 weeks; stages from `clvlib.analysis.segments.lifecycle_stages`.
 #
+# ### Where each figure comes from
+
+# %%
+display(pd.DataFrame([
+    ("Lifetime value of a new subscriber", f"{clv_model} survival per channel, {horizon} months",
+     "06 (01, 02: other estimators)"),
+    ("LTV:CAC, payback and interval by channel", f"{clv_model}, CAC over up to {cac_window_months} months", "06"),
+    ("Churn, subscribers, revenue", "counts in the period", "02"),
+    ("Shop value and stages", "BG/NBD × Gamma-Gamma, 52 weeks", "04, 05"),
+], columns=["figure", "model", "lesson"]).set_index("figure"))
+
+# %% [markdown]
 # The figures are checked below (the checks show nothing unless one fails).
 
 # %%
@@ -166,7 +212,7 @@ assert current["mrr"] >= 0 and current["shop_revenue"] >= 0
 assert abs(mix["share"].sum() - 1) < 1e-9
 assert (channels["clv"] > 0).all()
 assert list(history.index)[-1] == end and len(history) == history_periods
-assert all(isinstance(s, str) and s for s in sentences)
+assert all(isinstance(s, str) and s for s in headlines + meaning)
 if dataset.is_embedded and not as_of_date:
     # Beanstalk Coffee: the cheapest channel to acquire through is not the best per dollar.
     assert channels["cac"].astype(float).idxmin() == "affiliate"

@@ -201,3 +201,144 @@ def test_sensitivity_with_explicit_ranges():
     with pytest.raises(ValueError, match="not in inputs"):
         formulas.sensitivity(formulas.retention_clv, {"margin_per_period": 1.0, "retention_rate": 0.5,
                                                       "discount_rate": 0.1}, ranges={"churn": (0, 1)})
+
+
+# --------------------------------------------------------------------------- edges found by mutation testing
+# `make mutate` plants small bugs in formulas.py; each test below catches at least one that the
+# tests above let through (a message naming the wrong argument, a boundary moved by one, a branch
+# never reached). See tests/mutation/kill_rate.py.
+
+
+@pytest.mark.parametrize(
+    "call, argument",
+    [
+        (lambda: formulas.simple_clv(-1, 4, 3), "average_order_value"),
+        (lambda: formulas.simple_clv(100, -4, 3), "purchases_per_year"),
+        (lambda: formulas.simple_clv(100, 4, -3), "lifespan_years"),
+        (lambda: formulas.margin_clv(100, 4, 3, -0.4), "gross_margin_rate"),
+        (lambda: formulas.profit_times_retention_clv(-160, 3), "annual_profit"),
+        (lambda: formulas.profit_times_retention_clv(160, -3), "retention_time_years"),
+        (lambda: formulas.retention_clv(-100, 0.8, 0.1), "margin_per_period"),
+        (lambda: formulas.retention_clv_truncated(-100, 0.8, 0.1, 5), "margin_per_period"),
+        (lambda: formulas.payback_periods(-120, 10), "acquisition_cost"),
+        (lambda: formulas.payback_periods(120, -10), "margin_per_period"),
+        (lambda: formulas.clv_of_average_vs_average_clv([-10], [0.5], 0.1), "margin_per_period"),
+        (lambda: formulas.present_value([100], float("nan")), "discount_rate_annual"),
+    ],
+)
+def test_each_message_starts_with_the_argument_at_fault(call, argument):
+    """The analyst reads which argument is wrong first, spelled as in the signature."""
+    with pytest.raises(ValueError, match=rf"^{argument} must be"):
+        call()
+
+
+def test_a_retention_rate_of_one_is_refused_with_the_reason():
+    with pytest.raises(ValueError, match="A retention rate of 1 means customers never leave and the value is infinite"):
+        formulas.expected_lifetime_periods(1.0)
+
+
+def test_missing_cash_flows_are_refused_in_plain_words():
+    with pytest.raises(ValueError, match=r"^cash_flows must be numbers \(no missing values\)\.$"):
+        formulas.present_value([100, float("nan")], 0.1)
+
+
+def test_a_sum_that_never_converges_is_refused_even_at_exactly_r_equal_one_plus_d():
+    """r = 0.5, d = -0.5: 1 + d - r = 0 exactly, the sum of 1^t diverges."""
+    with pytest.raises(ValueError, match=r"^The discount rate is so negative that the sum never converges \(need r < 1 \+ d\)\.$"):
+        formulas.retention_clv(100, 0.5, -0.5)
+
+
+def test_a_margin_rate_of_exactly_one_keeps_all_revenue():
+    assert formulas.margin_clv(100, 4, 3, gross_margin_rate=1.0) == 1200.0
+
+
+def test_truncated_sum_of_one_period_is_the_first_discounted_margin_by_default():
+    """n_periods = 1 is allowed; without include_first_payment the one margin is at t = 1."""
+    assert formulas.retention_clv_truncated(100, 0.8, 0.25, n_periods=1) == pytest.approx(100 * 0.8 / 1.25, rel=1e-12)
+    assert formulas.retention_clv_truncated(100, 0.8, 0.25, 1, include_first_payment=True) == 100.0
+
+
+def _paid_back_after(n_periods, margin, q):
+    """Expected discounted margin of the first n periods (first at acquisition): m (1 - q^n) / (1 - q)."""
+    return margin * n_periods if q == 1 else margin * (1 - q**n_periods) / (1 - q)
+
+
+@pytest.mark.parametrize(
+    "cac, margin, retention, discount",
+    [
+        (1, 10, None, 0.0),           # cost 1: a tenth of the first period
+        (120, 1, None, 0.0),          # margin 1: 120 periods
+        (120, 10, 0.99, -0.05),       # q = 0.99 / 0.95 > 1: a negative rate beating churn
+        (120, 10, 0.999995, 0.0),     # q a hair below 1: the log formula, not cost / margin
+        (120, 10, 0.95, 0.01),
+    ],
+)
+def test_payback_is_where_expected_discounted_margin_reaches_the_cost(cac, margin, retention, discount):
+    n = formulas.payback_periods(cac, margin, retention, discount)
+    q = (1.0 if retention is None else retention) / (1 + discount)
+    assert 0 < n < float("inf")
+    assert _paid_back_after(n, margin, q) == pytest.approx(cac, rel=1e-9)
+
+
+def test_payback_with_no_margin_never_happens_and_with_no_cost_is_immediate():
+    assert formulas.payback_periods(120, 0) == float("inf")
+    assert formulas.payback_periods(0, 10) == 0.0
+
+
+@pytest.mark.parametrize("change", [0.0, 1.0, 1.5, -0.1])
+def test_sensitivity_change_must_be_strictly_between_zero_and_one(change):
+    with pytest.raises(ValueError, match=r"^change must be a fraction between 0 and 1 \(0\.10 = \+-10%\)"):
+        formulas.sensitivity(formulas.retention_clv, {"margin_per_period": 100, "retention_rate": 0.8, "discount_rate": 0.1}, change)
+
+
+def test_sensitivity_messages_name_the_problem():
+    with pytest.raises(ValueError, match=r"^inputs is empty: pass the formula's inputs as a dict of name -> value\.$"):
+        formulas.sensitivity(formulas.retention_clv, {})
+    with pytest.raises(ValueError, match=r"^ranges names input\(s\) churn, x that are not in inputs\.$"):
+        formulas.sensitivity(formulas.simple_clv, {"average_order_value": 100}, ranges={"x": (1, 2), "churn": (0, 1)})
+    inputs = {"margin_per_period": 100, "retention_rate": 0.95, "discount_rate": 0.1}
+    with pytest.raises(ValueError, match=r"^Moving retention_rate by \+-10% gives an invalid input"):
+        formulas.sensitivity(formulas.retention_clv, inputs)
+    with pytest.raises(ValueError, match=r"^Moving retention_rate to 0\.9 and 1\.2 gives an invalid input"):
+        formulas.sensitivity(formulas.retention_clv, inputs, ranges={"retention_rate": (0.9, 1.2)})
+
+
+def test_sensitivity_skips_switches_but_moves_every_number_after_them():
+    inputs = {"include_first_payment": True, "margin_per_period": 100, "retention_rate": 0.8, "discount_rate": 0.1}
+    table = formulas.sensitivity(formulas.retention_clv, inputs, change=0.2)
+    assert set(table.index) == {"margin_per_period", "retention_rate", "discount_rate"}
+    assert table.attrs["change"] == 0.2
+    row = table.loc["margin_per_period"]
+    base = formulas.retention_clv(100, 0.8, 0.1, include_first_payment=True)
+    assert row["base_value"] == 100
+    assert row["base_clv"] == pytest.approx(base)
+    assert row["clv_low"] == pytest.approx(0.8 * base) and row["clv_high"] == pytest.approx(1.2 * base)
+    assert row["change_low"] == pytest.approx(-0.2 * base) and row["change_high"] == pytest.approx(0.2 * base)
+    assert row["swing"] == pytest.approx(0.4 * base)
+
+
+def test_trap_of_averages_edges():
+    with pytest.raises(ValueError, match=r"^Pass at least one customer's margin and retention rate\.$"):
+        formulas.clv_of_average_vs_average_clv([], [], 0.1)
+    one = formulas.clv_of_average_vs_average_clv([10], [0.5], 0.0)          # one customer: no trap
+    assert one["ratio"] == 1.0 and one["average_clv"] == pytest.approx(20.0)
+    assert formulas.clv_of_average_vs_average_clv([0, 0], [0.9, 0.1], 0.0)["ratio"] == 1.0
+    small = formulas.clv_of_average_vs_average_clv([0.01, 0.01], [0.95, 0.5], 0.0)  # CLVs below 1
+    assert small["clv_of_average_customer"] < 1
+    assert small["ratio"] == pytest.approx(small["average_clv"] / small["clv_of_average_customer"], rel=1e-12)
+    assert small["ratio"] > 3
+
+
+def test_formulas_return_plain_floats_for_scalars_and_float_arrays_for_arrays():
+    assert type(formulas.simple_clv(100, 4, 3)) is float
+    assert type(formulas.expected_lifetime_periods(0.75)) is float
+    assert formulas.simple_clv(np.array([100, 200]), 4, 3).dtype == np.float64
+
+
+def test_decimal_inputs_from_a_database_driver_are_accepted():
+    """Database drivers return NUMERIC columns as decimal.Decimal; the formulas take them."""
+    from decimal import Decimal
+
+    assert formulas.simple_clv(Decimal("100"), 4, 3) == 1200.0
+    assert formulas.expected_lifetime_periods(Decimal("0.75")) == 4.0
+    assert formulas.present_value([Decimal("100"), Decimal("100")], 0.0) == 200.0

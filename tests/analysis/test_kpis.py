@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from clvlib.analysis import kpi_models, kpi_text, kpis
+from clvlib.analysis import acquisition, kpi_models, kpi_text, kpis, materiality
 
 
 @pytest.fixture
@@ -51,14 +51,20 @@ def test_narrative_follows_the_numbers():
     up = kpis.change_table({"active_subscribers": 110, "mrr": 2000.0, "churn_rate": 0.05},
                            {"active_subscribers": 100, "mrr": 1800.0, "churn_rate": 0.07})
     text = " ".join(kpi_text.narrative(up, "2025-12-31", "2025-11-30"))
-    assert "110 active subscribers, up 10.0%" in text and "down 2.0 points" in text and "(better)" in text
+    assert "110 active subscribers, up 10.0% (+10)" in text and "down 2.0 pts" in text and "(better)" in text
     down = kpis.change_table({"active_subscribers": 90, "mrr": 1700.0, "churn_rate": 0.09},
                              {"active_subscribers": 100, "mrr": 1800.0, "churn_rate": 0.07})
     text = " ".join(kpi_text.narrative(down, "2025-12-31", "2025-11-30"))
     assert "down 10.0%" in text and "(worse)" in text
-    channels = pd.DataFrame({"cac": [35.0, 70.0], "ltv_cac": [1.5, 4.0]}, index=["affiliate", "referral"])
-    text = " ".join(kpi_text.narrative(up, "2025-12-31", "2025-11-30", channels=channels))
-    assert "Referral customers return the most" in text and "affiliate ($35.00 per customer)" in text
+
+
+def test_headline_and_table_show_the_same_rounded_change_and_noise_is_not_judged():
+    changes = materiality.mark_material(kpis.change_table(
+        {"active_subscribers": 1651, "churn_rate": 0.075}, {"active_subscribers": 1650, "churn_rate": 0.07}))
+    table = kpi_text.kpi_table_html(changes)
+    text = " ".join(kpi_text.narrative(changes, "2025-12-31", "2025-11-30"))
+    assert "&#9650; +0.06%</td>" in table and "up 0.06% (+1) since 30 Nov 2025, within normal variation" in text
+    assert "up 0.5 pts from 7.0%, within normal variation" in text and "worse" not in text and "better" not in text
 
 
 def test_as_of_view_forgets_the_future(dataset):
@@ -96,7 +102,30 @@ def test_model_kpis_on_the_embedded_data_rank_channels_and_split_the_shop_into_s
     assert channels["cac"].astype(float).idxmin() == "affiliate"
     assert channels["ltv_to_cac"].astype(float).idxmax() == "referral"
     assert abs(mix.sum() - 1) < 1e-9 and figures["shop_active_share"] == mix["active"]
-    assert figures["shop_value_12m"] > 0
+    assert figures["shop_value_12m"] > 0 and 0.2 < mix.attrs["top_20_share_of_value"] <= 1
+
+
+def test_the_reports_channel_figures_are_lesson_06s(dataset):
+    """One number per concept: with its defaults the report's LTV:CAC, payback and interval are lesson 06's calls."""
+    view = kpis.as_of_view(dataset)
+    _, channels, _ = kpi_models.model_kpis(view, gross_margin_rate=0.4, discount_rate_annual=0.1, horizon_months=36,
+                                           bootstrap_replicates=200)
+    horizon = min(36, acquisition.longest_common_horizon_months(dataset.subscriptions, dataset.analysis_date))
+    lesson = acquisition.ltv_to_cac(dataset.subscriptions, dataset.marketing_spend, dataset.analysis_date, 0.4, 0.1,
+                                    horizon)
+    assert channels.attrs["horizon_months"] == horizon
+    _, report_default, _ = kpi_models.model_kpis(view, gross_margin_rate=0.4, discount_rate_annual=0.1,
+                                                 horizon_months=36, cac_window_months=120)  # the notebook's default
+    pd.testing.assert_series_equal(report_default["cac"], channels["cac"])
+    pd.testing.assert_series_equal(channels["ltv_to_cac"].astype(float), lesson["ltv_to_cac"].astype(float))
+    pd.testing.assert_series_equal(channels["clv"], lesson["clv"])  # each channel's value of a new subscriber
+    curves = acquisition.payback_curves(dataset.subscriptions, dataset.analysis_date, 0.4, 0.1, horizon)
+    payback = acquisition.payback_table(curves, acquisition.cac_by_channel(dataset.marketing_spend,
+                                                                           dataset.subscriptions))
+    pd.testing.assert_series_equal(channels["payback_months"], payback["payback_months"])
+    boot = acquisition.bootstrap_ltv_to_cac(dataset.subscriptions, dataset.marketing_spend, dataset.analysis_date,
+                                            0.4, 0.1, horizon, n_boot=200)
+    pd.testing.assert_series_equal(channels["ltv_to_cac_lower"], boot.summary["ltv_to_cac_lower"])
 
 
 def test_period_bounds_equal_pandas_month_offsets_around_every_month_end_of_a_leap_year():
@@ -118,7 +147,7 @@ def test_spend_counts_the_months_that_start_inside_the_period():
     assert kpis.spend_in_period(spend, "2025-11-15", "2025-12-15") == 100.0
 
 
-def test_kpi_table_colours_a_change_by_whether_up_is_good_news():
+def test_kpi_table_colours_a_material_change_by_whether_up_is_good_news():
     changes = kpis.change_table(
         {"active_subscribers": 110, "churn_rate": 0.09, "marketing_spend": 900.0, "mrr": 2000.0},
         {"active_subscribers": 100, "churn_rate": 0.07, "marketing_spend": 800.0, "mrr": 2000.0},
@@ -127,19 +156,36 @@ def test_kpi_table_colours_a_change_by_whether_up_is_good_news():
                                            strict=True)}
     assert '<td class="good">&#9650; +10.0%</td>' in rows["active_subscribers"]  # more subscribers: good
     assert '<td class="bad">&#9650; +2.0 pts</td>' in rows["churn_rate"]  # more churn: bad
-    assert '<td class="">&#9650; +12.5%</td>' in rows["marketing_spend"]  # spend: neither
+    assert '<td class="neutral">&#9650; +12.5%</td>' in rows["marketing_spend"]  # spend: neither
     assert '<td class=""> +0.00%</td>' in rows["mrr"]  # unchanged: no arrow, no colour, two decimals
 
 
-def test_narrative_names_the_channels_below_the_rule_of_thumb():
-    changes = kpis.change_table({"active_subscribers": 100}, {"active_subscribers": 100})
-    channels = pd.DataFrame({"cac": [35.0, 70.0, 50.0], "ltv_cac": [1.5, 4.0, 2.9]},
-                            index=["affiliate", "referral", "search"])
-    text = " ".join(kpi_text.narrative(changes, "2025-12-31", "2025-11-30", channels=channels))
-    assert "unchanged since 30 Nov 2025" in text
-    assert "Below the 3:1 rule of thumb: search, affiliate." in text
-    text = " ".join(kpi_text.narrative(changes, "2025-12-31", "2025-11-30", channels=channels.assign(ltv_cac=[1.0, 2.0, 2.5])))
-    assert "No channel reaches the 3:1 rule of thumb." in text
+@pytest.mark.parametrize("now, before, tone", [(105, 100, "neutral"), (93, 100, "neutral"), (160, 100, "good"),
+                                               (60, 100, "bad")])
+def test_a_count_inside_its_poisson_noise_is_grey_and_a_large_change_is_coloured(now, before, tone):
+    changes = kpis.change_table({"new_subscribers": now, "cancellations": before},
+                                {"new_subscribers": before, "cancellations": now})
+    html = kpi_text.kpi_table_html(materiality.mark_material(changes))
+    assert f'<td class="{tone}">' in html.split('id="kpi-new_subscribers"')[1].split("</tr>")[0]
+    # cancellations move the other way, and fewer cancellations is good news: the same tone
+    assert f'<td class="{tone}">' in html.split('id="kpi-cancellations"')[1].split("</tr>")[0]
+
+
+def test_churn_is_judged_by_its_binomial_noise_when_the_counts_are_known():
+    changes = kpis.change_table({"churn_rate": 0.10}, {"churn_rate": 0.08})
+    assert kpi_text.change_tone(materiality.mark_material(changes), "churn_rate") == "bad"  # 2 pts, no counts
+    small = materiality.mark_material(changes, churn_counts=(10, 100, 8, 100))  # 10/100 vs 8/100: noise
+    large = materiality.mark_material(changes, churn_counts=(1000, 10000, 800, 10000))
+    assert kpi_text.change_tone(small, "churn_rate") == "neutral" and kpi_text.change_tone(large, "churn_rate") == "bad"
+
+
+def test_money_follows_the_currency_in_table_and_sentences():
+    changes = kpis.change_table({"mrr": 1234.5, "marketing_spend": 500.0, "blended_cac": 61.9},
+                                {"mrr": 1000.0, "marketing_spend": 400.0, "blended_cac": 50.0})
+    html = kpi_text.kpi_table_html(changes, money="EUR")
+    text = " ".join(kpi_text.narrative(changes, "2025-12-31", "2025-11-30", money="EUR"))
+    assert "€1,234" in html and "€61.90" in html and "$" not in html
+    assert "€500" in text and "€61.90 per new subscriber" in text and "$" not in text
 
 
 # --------------------------------------------------------------------------- period boundaries (issue 17)

@@ -111,6 +111,10 @@ def test_discount_factors_by_hand():
     np.testing.assert_allclose(discounting.discount_factors(2, 0.25, first_payment_now=False), [0.8, 0.64], atol=1e-15)
     np.testing.assert_allclose(discounting.discount_factors_at([0.5, 1.0], 0.44), [1 / 1.2, 1 / 1.44], atol=1e-15)
     assert discounting.discount_factors(0, 0.1).size == 0
+    # Decimal times (a database driver's NUMERIC) are converted, not raised to a float power.
+    from decimal import Decimal
+
+    np.testing.assert_allclose(discounting.discount_factors_at([Decimal("0.5")], 0.44), [1 / 1.2], atol=1e-15)
     # The same function behind the formulas module's public name.
     assert formulas.discount_factors is discounting.discount_factors
 

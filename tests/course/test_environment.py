@@ -1,8 +1,8 @@
-"""The three descriptions of our environment agree.
+"""The three descriptions of our environment agree, and lesson 00's check reads the installed package.
 
 pyproject.toml is the source of truth; requirements/constraints.txt pins the exact
-versions we test; environment.yml serves conda users (conda is not available on our CI,
-so this test is what keeps it honest).
+versions we test (a universal lock with hashes); environment.yml serves conda users (conda
+is not available on our CI, so this test is what keeps it honest).
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
+from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
@@ -42,10 +44,12 @@ def _conda_pins() -> dict[str, str]:
 
 
 def _locked() -> dict[str, Version]:
+    """The locked version for this interpreter and platform (the lock is universal: a package
+    may have one line per Python version, each with its environment marker)."""
     out = {}
     for line in (ROOT / "requirements" / "constraints.txt").read_text().splitlines():
-        m = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)", line)
-        if m:
+        m = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#\\]+)\s*(?:;\s*([^\\#]+))?", line)
+        if m and (m.group(3) is None or Marker(m.group(3).strip()).evaluate()):
             out[canonicalize_name(m.group(1))] = Version(m.group(2))
     return out
 
@@ -89,3 +93,89 @@ def test_environment_yml_installs_clvlib_itself_and_python_311():
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "-e ." in pip_section
     assert _conda_pins()["python"] == "3.11"
+
+
+# --- the package that stands alone -------------------------------------------------------
+
+CORE_ONLY = {"numpy", "scipy", "pandas", "lifelines", "statsmodels", "matplotlib", "platformdirs"}
+
+
+def _extras() -> dict[str, set[str]]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    groups = {"core": project["dependencies"], **project["optional-dependencies"]}
+    return {group: {canonicalize_name(Requirement(r).name) for r in reqs} for group, reqs in groups.items()}
+
+
+def test_core_install_has_no_course_tooling():
+    """`pip install clvlib` brings what the models, analysis and plots import, not jupyter."""
+    extras = _extras()
+    assert extras["core"] == CORE_ONLY
+    assert {"papermill", "jupyterlab", "nbconvert", "pyyaml"} <= extras["course"]
+    assert extras["large"] == {"duckdb"}
+
+
+def test_environment_yml_tags_each_extra_like_pyproject():
+    """A conda line's trailing '(course)', '(dev)' or '(large)' is the extra pyproject puts it in."""
+    group_of = {name: group for group, names in _extras().items() for name in names}
+    text = (ROOT / "environment.yml").read_text()
+    lines = re.findall(r"^\s*- ([a-z0-9_.\-]+)=\S+\s*#.*?(?:\((course|dev|large)\))?\s*$", text, flags=re.M)
+    assert len(lines) == len(group_of), "one environment.yml line per pyproject requirement"
+    for name, tag in lines:
+        name = canonicalize_name(CONDA_TO_PYPI.get(name, name))
+        assert group_of[name] == (tag or "core"), f"{name}: environment.yml says {tag or 'core'}"
+
+
+def test_the_makefile_installs_every_extra():
+    makefile = (ROOT / "Makefile").read_text()
+    extras = re.search(r"^EXTRAS\s*:=\s*(\S+)", makefile, flags=re.M).group(1)
+    assert set(extras.split(",")) == set(_extras()) - {"core"}
+    assert "-e '.[$(EXTRAS)]'" in makefile
+
+
+def test_every_locked_package_has_hashes():
+    """`make lock` writes hashes, so a tampered or re-uploaded file is refused by pip."""
+    text = (ROOT / "requirements" / "constraints.txt").read_text()
+    entries = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n", 3)[-1])
+    pinned = [e for e in entries if "==" in e.splitlines()[0]]
+    assert len(pinned) > 100
+    unhashed = [e.splitlines()[0] for e in pinned if "--hash=sha256:" not in e]
+    assert unhashed == []
+
+
+def test_version_is_written_in_one_place():
+    import clvlib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "clvlib.__version__"}
+    from importlib import metadata
+
+    assert metadata.version("clvlib") == clvlib.__version__  # the installed metadata agrees
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert str(citation["version"]) == clvlib.__version__, "CITATION.cff: bump it with __version__"
+
+
+def test_check_environment_reads_the_installed_metadata(monkeypatch):
+    from clvlib.course import environment
+
+    fake = ["numpy>=1.26", 'papermill>=2.6; extra == "course"', 'pytest>=8; extra == "dev"',
+            'colorama; sys_platform == "win32" and extra == "course"']
+    monkeypatch.setattr(environment.metadata, "requires", lambda name: fake)
+    names = lambda extras: [r.name for r in environment.required_packages(extras)]  # noqa: E731
+    assert names(()) == ["numpy"]
+    assert names(("course",)) == ["numpy", "papermill"]  # colorama: not on this platform
+    assert names(("course", "dev")) == ["numpy", "papermill", "pytest"]
+    table = environment.check_environment(("dev",))
+    assert list(table.index) == ["python", "numpy", "pytest"]
+    assert table.loc["numpy", "required"] == ">=1.26" and bool(table.loc["numpy", "ok"])
+
+
+def test_check_environment_without_clvlib_installed_says_what_to_do(monkeypatch):
+    from clvlib.course import environment
+
+    def missing(name):
+        raise environment.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(environment.metadata, "requires", missing)
+    with pytest.raises(RuntimeError, match="make setup"):
+        environment.check_environment()

@@ -91,8 +91,37 @@ def test_narrative_first_and_exercises_with_checked_solutions(path):
     for cell in solutions:
         idx = nb.cells.index(cell)
         following = [c for c in nb.cells[idx + 1 :] if c.cell_type == "code"]
-        assert following and "assert" in following[0].source, (
-            f"the solution cell {idx} must be followed by a code cell with an assert that checks it"
+        assert following and re.search(r"\bcheck_(close|same|text|choice)\(", following[0].source), (
+            f"the solution cell {idx} must be followed by a check cell calling clvlib.course.checking "
+            "(check_close, check_same, check_text or check_choice), which says what is off"
+        )
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem[:2] <= "06"], ids=lambda p: p.stem)
+def test_lesson_code_cells_are_short(path):
+    """A learner reads a cell at a glance: logic that takes more than 12 lines belongs in clvlib."""
+    long_cells = [
+        f"cell {i} ({len(c.source.splitlines())} lines)"
+        for i, c in enumerate(_read(path).cells)
+        if c.cell_type == "code" and "parameters" not in cell_tags(c) and len(c.source.splitlines()) > 12
+    ]
+    assert not long_cells, f"{path.name}: {', '.join(long_cells)} over 12 lines"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_solutions_are_collapsed_and_checks_never_assert_or_print_the_answer(path):
+    """A learner sees a solution only by choosing to open it; a check holds no readable answer."""
+    nb = _read(path)
+    for i, cell in enumerate(nb.cells):
+        if "solution" not in cell_tags(cell):
+            continue
+        folded = cell.metadata.get("jupyter", {})
+        assert folded.get("source_hidden") and folded.get("outputs_hidden"), f"solution cell {i} is not collapsed"
+        check = nb.cells[i + 1].source
+        assert not re.search(r"^\s*assert\b", check, re.M), f"cell {i + 1} checks with a bare assert"
+        assert not re.search(r"check_choice\([^)]*,\s*[\"'][a-e][\"']\s*,", check), f"cell {i + 1} spells out the option"
+        assert not re.search(r"check_\w+\(\"\w+\",\s*\w+,\s*-?\d[\d_.]*\s*[,)]", check), (
+            f"cell {i + 1} compares with a literal number: compute the expected value instead"
         )
 
 

@@ -24,7 +24,7 @@ def _course(folder: Path) -> Path:
     solution.outputs = [nbformat.v4.new_output("stream", text="1200\n")]
     check = nbformat.v4.new_code_cell("assert answer == 1200")
     nb.cells = [nbformat.v4.new_markdown_cell("# Lesson"), params,
-                nbformat.v4.new_markdown_cell("**Exercise.** What is $100 x 4 x 3?"), solution, check]
+                nbformat.v4.new_markdown_cell("**Exercise.** What is \\$100 x 4 x 3? Store it in `answer`."), solution, check]
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(folder / "01_lesson.ipynb"))
     return folder
@@ -35,7 +35,7 @@ def test_solutions_become_placeholders_and_the_asserts_stay(tmp_path):
     written = student.write_student_edition(_course(tmp_path / "notebooks"), out)
     assert [p.name for p in written] == ["01_lesson.ipynb"]
     cells = nbformat.read(str(written[0]), as_version=4).cells
-    assert cells[3].source == student.PLACEHOLDER and cells[3].outputs == []
+    assert cells[3].source == f"{student.PLACEHOLDER}\nanswer = ..." and cells[3].outputs == []
     assert "solution" in cell_tags(cells[3])
     assert cells[4].source == "assert answer == 1200"
     assert "100 * 4 * 3" not in written[0].read_text()
@@ -71,9 +71,10 @@ def test_every_course_notebook_has_a_valid_student_copy(path):
     original = nbformat.read(str(path), as_version=4)
     copy = student.student_copy(original)
     student.check_student_copy(original, copy)
-    solutions = [i for i, c in enumerate(original.cells) if "solution" in cell_tags(c)]
-    for i in solutions:
-        assert copy.cells[i].source == student.PLACEHOLDER
+    for exercise in exercises(original):
+        lines = copy.cells[exercise.solution_cell].source.splitlines()
+        assert exercise.asked, f"the prompt before cell {exercise.solution_cell} names nothing to store"
+        assert lines == [student.PLACEHOLDER, *(f"{name} = ..." for name in exercise.asked)]
 
 
 @pytest.mark.parametrize("path", list_notebooks(ROOT / "notebooks"), ids=lambda p: p.stem)

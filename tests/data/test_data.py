@@ -298,7 +298,7 @@ def test_bad_date_format_is_reported():
 
 def test_bad_analysis_date_is_reported():
     error = error_of(load_dataset, {"analysis_date": "someday"})
-    assert "data_source.analysis_date is not a date: 'someday'" in str(error)
+    assert "data_source.analysis_date is not a date written YYYY-MM-DD: 'someday'" in str(error)
 
 
 # --- several problems at once ----------------------------------------------------------

@@ -408,3 +408,77 @@ def test_repeat_buyers_whose_orders_were_all_free_are_left_out_of_the_spend_fit_
     assert model.conditional_expected_order_value([2], [0.0])[0] == pytest.approx((q - 1) / (2 * p + q - 1) * g * p / (q - 1))
     with pytest.warns(FreeOrdersWarning, match="3 repeat buyers"):
         GammaGamma("week").fit(x, m, weights=[1, 3, 1, 1, 1, 1])
+
+
+# --------------------------------------------------------------------------- edges found by mutation testing
+
+PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+
+
+def test_reprs_say_whether_the_model_is_fitted():
+    assert repr(BetaGeoNBD("week")) == "BetaGeoNBD(time_unit='week')"
+    assert repr(BetaGeoNBD.from_params(PUBLISHED, time_unit="week")).startswith(
+        "BetaGeoNBD(time_unit='week'): r=0.243, alpha=4.414, a=0.793, b=2.426"
+    )
+    assert repr(GammaGamma()) == "GammaGamma()"
+    assert repr(GammaGamma.from_params({"p": 6.25, "q": 3.74, "gamma": 15.44}, time_unit="week")).startswith(
+        "GammaGamma: p=6.250, q=3.740, gamma=15.440"
+    )
+
+
+def test_probability_alive_grid_covers_zero_to_T_and_blanks_impossible_histories():
+    model = BetaGeoNBD.from_params(PUBLISHED, time_unit="week")
+    grid = probability_alive_grid(model, T=40.0)
+    assert grid.index.name == "frequency" and list(grid.index) == list(range(21))
+    assert grid.columns.name == "recency"
+    np.testing.assert_allclose(grid.columns, np.arange(41.0))          # 40 steps of T/40, T included
+    assert grid.attrs == {"time_unit": "week", "T": 40.0}
+    assert grid.loc[0, 0.0] == 1.0 and grid.loc[0, 1.0:].isna().all()   # x = 0 and t_x > 0 cannot happen
+    assert grid.loc[5, 30.0] == pytest.approx(model.probability_alive(5, 30.0, 40.0))
+    fine = probability_alive_grid(model, T=2.0, max_frequency=3, recency_step=0.0005)
+    assert list(fine.columns[:3]) == [0.0, 0.0, 0.001]                  # rounded to 3 decimals for display
+    with pytest.raises(ValueError, match=r"^T must be positive: customers observed for some time\.$"):
+        probability_alive_grid(model, T=0.0)
+    assert probability_alive_grid(model, T=0.5).shape == (21, 41)       # under one period is fine
+
+
+def test_saved_bgnbd_keeps_the_number_of_distinct_histories(fitted):
+    restored = BetaGeoNBD.from_dict(fitted.to_dict())
+    assert restored.n_histories_ == fitted.n_histories_ > 0
+    assert BetaGeoNBD.from_params(PUBLISHED, time_unit="week").n_histories_ is None
+
+
+def test_weighted_gradients_equal_repeating_the_histories():
+    x, t_x, big_t = np.array([0.0, 2.0, 5.0]), np.array([0.0, 10.0, 30.0]), np.array([40.0, 40.0, 35.0])
+    weights = np.array([3.0, 1.0, 2.0])
+    params = np.array([0.3, 4.0, 0.8, 2.5])
+    value_w, grad_w = bg.log_likelihood_and_gradient(params, x, t_x, big_t, weights)
+    rep = np.repeat(np.arange(3), weights.astype(int))
+    value_r, grad_r = bg.log_likelihood_and_gradient(params, x[rep], t_x[rep], big_t[rep])
+    assert value_w == pytest.approx(value_r, rel=1e-12)
+    np.testing.assert_allclose(grad_w, grad_r, rtol=1e-10)
+    spend = np.array([0.0, 20.0, 35.0])
+    gv_w, gg_w = gam.log_likelihood_and_gradient(np.array([6.0, 4.0, 15.0]), x[1:], spend[1:], weights[1:])
+    gv_r, gg_r = gam.log_likelihood_and_gradient(np.array([6.0, 4.0, 15.0]), x[[1, 2, 2]], spend[[1, 2, 2]])
+    assert gv_w == pytest.approx(gv_r, rel=1e-12)
+    np.testing.assert_allclose(gg_w, gg_r, rtol=1e-10)
+
+
+def test_frequency_spend_correlation_checks_and_value():
+    table = pd.DataFrame({"frequency": [0, 1, 2, 3, 1], "monetary_value": [0.0, 10.0, 20.0, 25.0, 12.0]})
+    repeat = table[table["frequency"] > 0]
+    expected = np.corrcoef(repeat["frequency"], repeat["monetary_value"])[0, 1]
+    assert frequency_spend_correlation(table) == pytest.approx(expected, rel=1e-12)
+    three = pd.DataFrame({"frequency": [1, 2, 1], "monetary_value": [10.0, 20.0, 13.0]})
+    assert -1 <= frequency_spend_correlation(three) <= 1                # three repeat buyers are enough
+    with pytest.raises(ValueError, match=r"^The summary has no column monetary_value\.$"):
+        frequency_spend_correlation(table[["frequency"]])
+    with pytest.raises(ValueError, match="^Only 2 customers made a repeat purchase"):
+        frequency_spend_correlation(three.iloc[:2])
+    same = r"^Frequency or spend is the same for every repeat buyer: the correlation is undefined\.$"
+    with pytest.raises(ValueError, match=same):
+        frequency_spend_correlation(three.assign(frequency=1))
+    with pytest.raises(ValueError, match=same):
+        frequency_spend_correlation(three.assign(monetary_value=5.0))
+    two_levels = pd.DataFrame({"frequency": [1, 2, 1, 2], "monetary_value": [10.0, 20.0, 10.0, 20.0]})
+    assert frequency_spend_correlation(two_levels) == pytest.approx(1.0)

@@ -23,6 +23,7 @@ from clvlib.data import load_dataset
 from clvlib.data.simulate import simulate_sbg_cohort
 from clvlib.models.base import SUMMARY_COLUMNS, FittedModel, NotFittedError
 from clvlib.transactions import summarize_transactions
+from clvlib.transactions.opportunities import opportunity_patterns
 
 
 def discovered_models() -> set[type]:
@@ -86,10 +87,29 @@ def _gamma_gamma_predictions(model, history):
     return [model.conditional_expected_order_value(frequency, np.full(len(frequency), 40.0)), [model.mean_order_value_]]
 
 
+def _bgbb_patterns(_):
+    """The embedded shop's orders with calendar months as opportunities (2500 customers)."""
+    return (opportunity_patterns(load_dataset({}).orders, "2025-12-31", "month"),)
+
+
+def _bgbb_predictions(model, _):
+    x, t_x, n = np.array([0, 2, 5]), np.array([0, 4, 9]), np.array([12, 12, 20])
+    return [model.probability_alive(x, t_x, n), model.conditional_expected_transactions(6, x, t_x, n),
+            model.expected_transactions(np.arange(13)), model.probability_of_n_transactions(np.arange(7), 6),
+            model.discounted_expected_residual_transactions(0.01, x, t_x, n)]
+
+
 RECIPES: dict[str, Recipe] = {
     "ShiftedBetaGeometric": Recipe("month", lambda _: (SBG_SURVIVORS,), 3000.0, _sbg_predictions),
     "ConstantChurn": Recipe("month", lambda _: (SBG_SURVIVORS,), 3000.0, _retention_predictions),
     "BetaGeoNBD": Recipe("week", lambda s: (s,), 2500.0, _bgnbd_predictions),
+    "ParetoNBD": Recipe("week", lambda s: (s,), 2500.0, lambda m, h: [
+        *_bgnbd_predictions(m, h), m.discounted_expected_residual_transactions(0.002, *h),
+        m.probability_of_n_purchases(np.arange(5), 52.0)]),
+    "BetaGeoBetaBinom": Recipe("month", _bgbb_patterns, 2500.0, _bgbb_predictions),
+    "ModifiedBetaGeoNBD": Recipe("week", lambda s: (s,), 2500.0, lambda m, h: [
+        *_bgnbd_predictions(m, h), m.probability_of_n_purchases(np.arange(5), 52.0),
+        m.discounted_expected_residual_transactions(0.0027, *h)]),
     # Gamma-Gamma is fitted on the embedded shop's 2213 repeat buyers only.
     "GammaGamma": Recipe("week", lambda s: (s,), 2213.0, _gamma_gamma_predictions),
 }
@@ -204,3 +224,35 @@ def test_from_params_checks_names_and_values(fitted):
         cls.from_params([-1.0] * len(names), time_unit=recipe.time_unit)
     with pytest.raises(ValueError, match=f"{len(names)} parameters"):
         cls.from_params([0.5] * (len(names) + 1), time_unit=recipe.time_unit)
+
+
+def test_saved_dictionary_has_one_schema_and_keeps_the_extra_state(fitted):
+    cls, _, model, _, _ = fitted
+    saved = model.to_dict()
+    assert set(saved) == {"model", "time_unit", "params", "std_error", "log_likelihood", "n_obs", "extra"}
+    assert saved["extra"] == model._extra_state()
+    loaded = cls.from_dict(json.loads(json.dumps(saved)))
+    assert loaded._extra_state() == model._extra_state()
+
+
+def test_a_model_from_known_parameters_saves_its_missing_values_as_json_null(fitted):
+    cls, recipe, model, _, history = fitted
+    known = cls.from_params(model.params_, time_unit=recipe.time_unit)
+    saved = known.to_dict()
+    assert saved["log_likelihood"] is None and saved["n_obs"] is None
+    assert set(saved["std_error"].values()) == {None}
+    loaded = cls.from_dict(json.loads(json.dumps(saved, allow_nan=False)))
+    assert np.isnan(loaded.log_likelihood_) and np.isnan(loaded.n_obs_)
+    assert np.isnan(loaded.summary["std_error"]).all()
+    _assert_same_predictions(recipe, known, loaded, history)
+
+
+@pytest.mark.parametrize("not_a_dict", [["model", "BetaGeoNBD"], "BetaGeoNBD", None])
+def test_from_dict_of_something_else_says_how_to_save_a_model(fitted, not_a_dict):
+    cls, _, _, _, _ = fitted
+    message = (
+        rf"^This dictionary is not a saved model \(no 'model' entry\), so {cls.__name__}\.from_dict "
+        r"cannot load it\. Save one with model\.to_dict\(\)\.$"
+    )
+    with pytest.raises(ValueError, match=message):
+        cls.from_dict(not_a_dict)

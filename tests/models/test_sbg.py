@@ -354,3 +354,48 @@ def _counts(survivors):
     censored = np.zeros_like(values)
     censored[-1] = values[-1]
     return churned, censored
+
+
+# --------------------------------------------------------------------------- edges found by mutation testing
+
+
+def test_churn_happens_only_at_renewals():
+    model = sbg.ShiftedBetaGeometric.from_params({"alpha": 0.704, "beta": 1.182}, time_unit="year")
+    with pytest.raises(ValueError, match=r"^Churn happens at renewals t = 1, 2, \.\.\. \(everyone pays for period 0\)\.$"):
+        model.churn_probability([0, 1])
+    # P(T = 1) = alpha / (alpha + beta): the first-year churn of a new customer.
+    assert model.churn_probability(1) == pytest.approx(0.704 / (0.704 + 1.182), rel=1e-12)
+
+
+@pytest.mark.parametrize("alpha, expected", [(1.0, float("inf")), (0.5, float("inf")), (1.5, (1.5 + 2.0 - 1) / 0.5)])
+def test_expected_lifetime_is_infinite_exactly_when_alpha_is_at_most_one(alpha, expected):
+    """E[T] = (alpha + beta - 1) / (alpha - 1) diverges at alpha = 1 (the boundary is included)."""
+    model = sbg.ShiftedBetaGeometric.from_params({"alpha": alpha, "beta": 2.0}, time_unit="year")
+    assert model.expected_lifetime() == expected
+
+
+def test_expected_lifetime_equals_the_sum_of_the_survival_curve():
+    """Brute force: E[T] = sum_{t>=0} S(t), with alpha = 1.8 so the tail is summable."""
+    model = sbg.ShiftedBetaGeometric.from_params({"alpha": 1.8, "beta": 2.0}, time_unit="year")
+    brute = model.survival(np.arange(0, 2_000_000)).sum()
+    assert model.expected_lifetime() == pytest.approx(brute, rel=1e-3)
+
+
+@pytest.mark.parametrize("calibration_periods", [0, 13])
+def test_compare_projections_refuses_a_calibration_outside_the_data(calibration_periods):
+    with pytest.raises(ValueError, match=r"^calibration_periods must be between 1 and 12 \(the last period observed\)"):
+        sbg.compare_projections(REGULAR, calibration_periods, time_unit="year")
+
+
+def test_compare_projections_fits_exactly_the_calibration_periods():
+    """Calibrating on years 1..7 reproduces the paper's fit; the edges 1 and 12 are allowed."""
+    table, model = sbg.compare_projections(REGULAR, 7, time_unit="year")
+    assert model.alpha_ == pytest.approx(0.704, abs=1e-3) and model.beta_ == pytest.approx(1.182, abs=1e-3)
+    assert table.index.name == "years_since_signup" and list(table.index) == list(range(13))
+    assert table["in_calibration"].sum() == 8
+    assert table["actual"].tolist() == REGULAR
+    assert table.loc[12, "sbg"] == pytest.approx(1000 * model.survival(12))
+    assert len(sbg.compare_projections(REGULAR, 12, time_unit="year")[0]) == 13
+    # One year of data shows one churn rate: no heterogeneity to see, and the fit says so.
+    with pytest.warns(RuntimeWarning, match="no better than constant churn"):
+        assert len(sbg.compare_projections(REGULAR, 1, time_unit="year")[0]) == 13

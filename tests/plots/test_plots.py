@@ -139,6 +139,7 @@ CALLS = {
     "plot_cumulative_tracking": ((_tracking(),), {}),
     "plot_incremental_tracking": ((_tracking(),), {}),
     "plot_probability_alive": ((pd.DataFrame([[1.0, np.nan], [0.3, 0.9]], index=[0, 1], columns=[0.0, 10.0]),), {}),
+    "plot_repeat_purchase_histogram": ((pd.DataFrame({"actual": [60.0, 25.0, 15.0], "expected": [58.0, 27.0, 15.0]}),), {}),
     "plot_score_counts": ((_scores(),), {}),
     "plot_rfm_grid": ((pd.crosstab(_scores()["r_score"], _scores()["f_score"]),), {}),
     "plot_pareto_curve": ((pd.DataFrame({"customer_share": [0.0, 0.5, 1.0], "value_share": [0.0, 0.8, 1.0]}),), {}),
@@ -166,6 +167,8 @@ CALLS = {
     "plot_segment_shares": ((pd.DataFrame({"share": [0.6, 0.4], "previous_share": [0.5, 0.5]}, index=["active", "lapsed"]),
                              "Share by stage"), {}),
     "plot_forest": ((_ratios(),), {}),
+    "plot_clv_interval_coverage": ((pd.DataFrame({"coverage": [0.49, 0.88], "std_error": [0.02, 0.01]},
+                                                 index=pd.Index([0.5, 0.9], name="level")),), {}),
 }
 
 # Multi-panel figures: the grid of Axes they draw on.
@@ -282,11 +285,12 @@ def test_signups_and_spend_are_the_monthly_table_drawn():
 
 
 def test_ltv_to_cac_figures_take_the_rule_of_thumb_from_acquisition():
-    ax = plot_ltv_to_cac_bars(pd.DataFrame({"ltv_to_cac": [4.0, 1.5], "cac": [30.0, 50.0]}, index=CHANNELS))
+    ax = plot_ltv_to_cac_bars(pd.DataFrame({"ltv_to_cac": [4.0, 2.5], "cac": [30.0, 50.0],
+                                            "payback_months": [12.0, None]}, index=CHANNELS))
     (rule,) = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
-    assert rule.get_xdata()[0] == RULE_OF_THUMB_LTV_TO_CAC
+    assert rule.get_xdata()[0] == RULE_OF_THUMB_LTV_TO_CAC  # drawn as a reference line
     bars = {t.get_text(): to_hex(p.get_facecolor()) for t, p in zip(ax.get_yticklabels(), ax.patches, strict=True)}
-    assert bars == {"search": PALETTE[2], "social": PALETTE[3]}  # 4:1 meets the rule, 1.5:1 does not
+    assert bars == {"search": PALETTE[2], "social": PALETTE[3]}  # colour = pays back within the horizon, not 3:1
     ax = plot_ltv_to_cac(CALLS["plot_ltv_to_cac"][0][0])
     labels = [line.get_label() for line in ax.get_lines()]
     assert f"{RULE_OF_THUMB_LTV_TO_CAC:g}:1 rule of thumb" in labels
@@ -304,3 +308,15 @@ def test_survival_curves_draw_a_lifelines_kaplan_meier_table_as_documented():
     np.testing.assert_allclose(line.get_xdata(), [0, 1, 2, 3, 4])
     np.testing.assert_allclose(line.get_ydata(), [1, 0.75, 0.5, 0.5, 0])
     assert len(ax.collections) == 1  # the 95% band
+
+
+def test_repeat_purchase_histogram_draws_both_columns_and_labels_the_pooled_bin():
+    from clvlib.plots.bgnbd import plot_repeat_purchase_histogram
+
+    table = pd.DataFrame({"actual": [60.0, 25.0, 15.0], "expected": [58.0, 27.0, 15.0]})
+    table.attrs.update(max_count=2, model="BetaGeoNBD")
+    ax = plot_repeat_purchase_histogram(table)
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == [60.0, 25.0, 15.0, 58.0, 27.0, 15.0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1", "2+"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["actual", "BetaGeoNBD expected"]

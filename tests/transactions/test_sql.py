@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 
 from clvlib.data import load_dataset
-from clvlib.transactions import summarize_transactions, summarize_with_duckdb, summary_sql
+from clvlib.transactions import (
+    split_sql,
+    summarize_transactions,
+    summarize_with_duckdb,
+    summary_sql,
+)
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -61,18 +66,39 @@ def test_leading_zeros_in_csv_ids_survive(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "dialect, fragment",
+    "dialect, diff_fragment, first_value_fragment",
     [
-        ("duckdb", "date_diff('day', c.first_day, c.last_day)"),
-        ("bigquery", "DATE_DIFF(c.last_day, c.first_day, DAY)"),
-        ("snowflake", "DATEDIFF(day, c.first_day, c.last_day)"),
-        ("spark", "datediff(c.last_day, c.first_day)"),
+        ("duckdb", "date_diff('day', first_day, last_day)", "MIN_BY(day_value, order_day)"),
+        ("bigquery", "DATE_DIFF(last_day, first_day, DAY)", "MIN_BY(day_value, order_day)"),
+        ("snowflake", "DATEDIFF(day, first_day, last_day)", "MIN_BY(day_value, order_day)"),
+        ("spark", "datediff(last_day, first_day)", "min_by(day_value, order_day)"),
+        ("postgres", "(last_day - first_day)", "(ARRAY_AGG(day_value ORDER BY order_day))[1]"),
     ],
 )
-def test_sql_dialects_only_change_the_date_difference(dialect, fragment):
+def test_sql_dialects_only_change_the_date_difference_and_first_value(dialect, diff_fragment, first_value_fragment):
     sql = summary_sql("shop.orders", "2025-12-31", "week", dialect=dialect)
-    assert fragment in sql
+    assert diff_fragment in sql and first_value_fragment in sql
     assert "FROM shop.orders" in sql and "/ 7.0" in sql and "DATE '2025-12-31'" in sql
+    split = split_sql("shop.orders", "2025-06-30", "2025-12-31", "week", dialect=dialect)
+    assert first_value_fragment in split and "DATE '2025-06-30'" in split
+
+
+@pytest.mark.parametrize("make_sql", [
+    lambda sort: summary_sql("orders", "2025-12-31", "week", sort=sort),
+    lambda sort: split_sql("orders", "2025-06-30", "2025-12-31", "week", sort=sort),
+])
+def test_query_shape_has_no_join_and_sorts_only_when_asked(make_sql):
+    """What lets DuckDB stay under its memory cap: aggregations only, no join, no global sort."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE orders AS SELECT 'a' AS customer_id, DATE '2025-01-01' AS order_date, 1.0 AS order_value")
+
+    def plan(sql):
+        return " ".join(str(row[1]) for row in con.execute("EXPLAIN " + sql).fetchall()).lower().replace("_", " ")
+
+    unsorted = plan(make_sql(False))
+    assert unsorted.count("group by") == 2  # orders -> customer days -> customers
+    assert "join" not in unsorted and "order by" not in unsorted
+    assert "order by" in plan(make_sql(True))
 
 
 def test_sql_bad_arguments():
@@ -84,6 +110,8 @@ def test_sql_bad_arguments():
         summarize_with_duckdb("/nonexistent/orders.csv", "2025-12-31")
     with pytest.raises(ValueError, match="not a mix"):
         summarize_with_duckdb(["a.csv", "b.parquet"], "2025-12-31")
+    with pytest.raises(ValueError, match="must be before the observation end"):
+        split_sql("orders", "2025-12-31", "2025-12-31", "week")
 
 
 def test_missing_duckdb_gets_an_install_hint(monkeypatch, order_files):

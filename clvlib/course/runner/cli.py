@@ -1,7 +1,10 @@
 """The command line behind ``make report``: ``python -m clvlib.course.runner --params FILE``.
 
 Exit codes (for cron and CI): 0 every notebook ran; 1 a notebook failed or timed out;
-2 bad params file, unknown parameter, bad data or no notebooks (nothing was run).
+2 bad params file, unknown parameter, bad value, bad data, no notebooks, or another run
+busy in the same reports folder (nothing was run); 130 or 143 stopped by Ctrl-C or
+SIGTERM (128 + the signal's number, as a shell reports it; the run folder is marked
+interrupted).
 ``--write-defaults FILE`` writes a params file with every parameter at its default.
 """
 
@@ -32,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Run every course notebook with papermill into reports/<UTC timestamp>/ "
         "and point reports/latest at it when all succeeded.",
         epilog="Exit codes: 0 ok; 1 a notebook failed (reports/latest unchanged); "
-        "2 bad params or data (nothing run).",
+        "2 bad params or data, or another run busy (nothing run); 130/143 stopped by Ctrl-C/SIGTERM.",
     )
     parser.add_argument("--params", default=str(DEFAULT_PARAMS), help="YAML params file (default: params/default.yml)")
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="folder for the dated reports (default: reports/)")
@@ -68,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"report: nothing run: {result.reason}", file=sys.stderr)
         return result.exit_code
     where = rel_path(result.run_dir, Path.cwd()) if result.run_dir else ""
+    if result.exit_code > EXIT_BAD_INPUT:  # stopped by a signal: 128 + its number, as a shell reports it
+        marked = f"; {where} is marked interrupted (FAILED.txt)" if where else ""
+        print(f"report: {result.reason}{marked}; {rel_path(Path(args.out), Path.cwd())}/latest unchanged.",
+              file=sys.stderr)
+        return result.exit_code
     if result.exit_code == EXIT_OK:
         print(f"Report written to {where} in {result.seconds:.1f} s; {rel_path(Path(args.out), Path.cwd())}/latest points to it.")
     else:

@@ -1,21 +1,24 @@
 """Running course notebooks in papermill kernels, several side by side.
 
-Each notebook runs in a worker process (``spawn``, the same on every OS) with a clean
-kernel environment; its stderr chatter goes to ``kernel-stderr.log`` so the console
-shows one progress line per notebook. A kernel that dies before it answers is retried;
-a failing cell is not. After a failure no new notebook starts.
+Each notebook runs in a worker process of its own (``spawn``, the same on every OS) with
+a clean kernel environment; its stderr chatter goes to ``kernel-stderr.log`` so the
+console shows one progress line per notebook. A kernel that dies before it answers is
+retried; a failing cell is not. After a failure no new notebook starts. Workers die
+with the runner and stop on a signal (:mod:`~clvlib.course.runner.workers`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clvlib.course.runner import workers
 from clvlib.course.runner.publish import export_html, rel_path
 
 KERNEL_NAME = "python3"
@@ -27,7 +30,7 @@ class NotebookRun:
     """What happened to one notebook."""
 
     name: str
-    status: str = "not run"  # ok | failed | not run
+    status: str = "not run"  # ok | failed | not run | running | stopped
     seconds: float = 0.0
     parameters: dict[str, Any] = field(default_factory=dict)
     error: str = ""
@@ -92,7 +95,7 @@ def _execute(source: Path, target: Path, parameters: dict[str, Any], timeout: in
 
 
 @contextlib.contextmanager
-def _kernel_environment():
+def _kernel_environment(kernel_files: Path):
     """Environment the kernels inherit while the report runs (restored afterwards).
 
     Figures must reach the notebook, so the inline backend is forced even when the
@@ -105,6 +108,7 @@ def _kernel_environment():
         "JUPYTER_PREFER_ENV_PATH": os.environ.get("JUPYTER_PREFER_ENV_PATH", "1"),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0"),
+        "JUPYTER_RUNTIME_DIR": str(kernel_files),  # connection files, removed with the folder
     }
     saved = {k: os.environ.get(k) for k in wanted}
     os.environ.update(wanted)
@@ -139,45 +143,82 @@ def _run_one(path: Path, executed: Path, parameters: dict[str, Any], timeout: in
     raise AssertionError("unreachable")
 
 
+def _worker(conn, parent_pid: int, path: Path, executed: Path, parameters: dict[str, Any], timeout: int,
+            log_path: Path) -> None:
+    """A worker process: run one notebook and send back (status, error, seconds)."""
+    workers.worker_start(parent_pid)
+    conn.send(_run_one(path, executed, parameters, timeout, log_path))
+    conn.close()
+
+
+def _collect(proc, conn, run: NotebookRun) -> None:
+    """Read a finished worker's result into ``run`` (a worker that died sends none)."""
+    result = conn.recv() if conn.poll() else None
+    proc.join()
+    conn.close()
+    if result is None:
+        result = ("failed", f"its worker process ended without a result (exit code {proc.exitcode})", 0.0)
+    run.status, run.error, run.seconds = result
+
+
 def run_notebooks(
     to_run: list[Path], runs: list[NotebookRun], run_dir: Path, timeout: int, jobs: int, echo
 ) -> str:
     """Run the notebooks, ``jobs`` at a time, and export each to HTML; return the failure reason.
 
     The notebooks are independent (each loads the data itself), so on a machine with
-    several cores they run side by side in worker processes. After a failure no new
-    notebook is started; the ones already running finish. Progress is one line per
-    notebook as it finishes.
+    several cores they run side by side, each in a worker process of its own. A notebook
+    starts only when a slot is free and nothing has failed yet: after a failure no new
+    notebook starts; the ones already running finish. Progress is one line per notebook as
+    it finishes. Kernel connection files go to a folder inside the run folder that is
+    removed at the end. A signal (see :mod:`~clvlib.course.runner.workers`) stops every
+    worker and kernel, marks the notebooks "stopped" or "not run", and raises RunInterrupted.
     """
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from multiprocessing.connection import wait
 
     total = len(to_run)
     echo(f"Running {total} notebook{'s' if total != 1 else ''}, {jobs} at a time.", flush=True)
     # "spawn": a clean interpreter per worker, the same on Linux, macOS and Windows. The
-    # workers, and so their kernels, inherit the environment set here while the pool runs.
+    # workers, and so their kernels, inherit the environment set here while they run.
     context = multiprocessing.get_context("spawn")
     log_path = run_dir / "kernel-stderr.log"
-    done_count = 0
-    with _kernel_environment(), ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
-        futures = {}
-        for i, (path, run) in enumerate(zip(to_run, runs, strict=True)):
-            if 0 < i < jobs:
-                time.sleep(1.0)  # stagger the first kernel starts (see _kernel_failed_to_start)
-            futures[pool.submit(_run_one, path, run_dir / f"{path.stem}.ipynb", run.parameters, timeout, log_path)] = run
-        pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                run = futures[future]
-                if future.cancelled():
-                    continue
-                run.status, run.error, run.seconds = future.result()
-                done_count += 1
-                echo(f"[{done_count}/{total}] {run.name} ... {run.status} ({run.seconds:.1f} s)", flush=True)
-                if run.status != "ok":
-                    for other in pending:
-                        other.cancel()
+    kernel_files = run_dir / ".kernels"
+    kernel_files.mkdir(exist_ok=True)
+    waiting = list(zip(to_run, runs, strict=True))
+    active: dict[Any, tuple[Any, Any, NotebookRun]] = {}
+    done_count, failed = 0, False
+    try:
+        with _kernel_environment(kernel_files):
+            while waiting or active:
+                while waiting and not failed and len(active) < max(1, jobs):
+                    if active and done_count == 0:
+                        time.sleep(1.0)  # stagger the first kernel starts (see _kernel_failed_to_start)
+                    path, run = waiting.pop(0)
+                    receive, send = context.Pipe(duplex=False)
+                    proc = context.Process(target=_worker, name=f"clvlib-report {path.stem}", args=(
+                        send, os.getpid(), path, run_dir / f"{path.stem}.ipynb", run.parameters, timeout, log_path))
+                    proc.start()
+                    send.close()
+                    run.status = "running"
+                    active[proc.sentinel] = (proc, receive, run)
+                if not active:
+                    break
+                for sentinel in wait(list(active)):
+                    proc, conn, run = active.pop(sentinel)
+                    _collect(proc, conn, run)
+                    done_count += 1
+                    echo(f"[{done_count}/{total}] {run.name} ... {run.status} ({run.seconds:.1f} s)", flush=True)
+                    failed = failed or run.status != "ok"
+    except BaseException as exc:  # a signal (RunInterrupted) or a bug here: leave no worker running
+        workers.stop([proc for proc, _, _ in active.values()])
+        for _, _, run in active.values():
+            run.status, run.error = "stopped", f"stopped: {exc}"
+        raise
+    finally:
+        for _, run in waiting:
+            run.status = "not run"
+        shutil.rmtree(kernel_files, ignore_errors=True)
     reason = ""
     for path, run in zip(to_run, runs, strict=True):
         executed = run_dir / f"{path.stem}.ipynb"

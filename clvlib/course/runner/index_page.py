@@ -18,6 +18,8 @@ def write_index(run_dir: Path, meta: dict[str, Any]) -> Path:
         links = []
         if (run_dir / f"{nb['name']}.html").exists():
             links.append(f'<a href="{esc(nb["name"])}.html">HTML</a>')
+        if (run_dir / f"{nb['name']}.pdf").exists():
+            links.append(f'<a href="{esc(nb["name"])}.pdf">PDF</a>')
         if (run_dir / f"{nb['name']}.ipynb").exists():
             links.append(f'<a href="{esc(nb["name"])}.ipynb">notebook</a>')
         params = ", ".join(f"{k}={v!r}" for k, v in nb["parameters"].items() if k != "data_source")

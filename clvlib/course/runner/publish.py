@@ -14,8 +14,6 @@ import shutil
 from importlib import metadata
 from pathlib import Path
 
-import nbformat
-
 from clvlib.course.environment import required_packages
 
 
@@ -55,16 +53,56 @@ def new_run_dir(out_dir: Path, now: dt.datetime | None = None) -> Path:
 
 
 def export_html(executed: Path, target: Path, hide_code: bool) -> None:
-    """An executed notebook as HTML; without code and prompts when ``hide_code``."""
-    from nbconvert import HTMLExporter
+    """An executed notebook as a self-contained HTML page; without code when ``hide_code``.
 
-    exporter = HTMLExporter(template_name="lab")
+    The executive report (``hide_code``) also gets a PDF beside its page when Chromium is
+    installed (:func:`write_pdf`); without it, one line says so.
+    """
+    from clvlib.course.runner.html_page import notebook_html, read_executed
+
+    target.write_text(notebook_html(read_executed(executed), hide_code), encoding="utf-8")
     if hide_code:
-        exporter.exclude_input = True
-        exporter.exclude_input_prompt = True
-        exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nbformat.read(str(executed), as_version=4))
-    target.write_text(body, encoding="utf-8")
+        pdf = target.with_suffix(".pdf")
+        if not write_pdf(target, pdf):
+            print(f"(No Chromium found: {pdf.name} not written; install chromium for a PDF of the report.)", flush=True)
+
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# Headless, no network at all (the page needs none), nothing written outside a temporary profile.
+CHROMIUM_FLAGS = (
+    "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-extensions", "--no-pdf-header-footer",
+    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+)
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium (or Chrome) executable on PATH, or None."""
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+def write_pdf(page: Path, pdf: Path, timeout_seconds: int = 120) -> bool:
+    """Print ``page`` to ``pdf`` with headless Chromium; False when no Chromium is installed.
+
+    Chromium refuses to run as root inside its sandbox, so ``--no-sandbox`` is added only
+    then; the page is this run's own file and carries no script.
+    """
+    import subprocess
+    import tempfile
+
+    browser = find_chromium()
+    if browser is None:
+        return False
+    sandbox = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [browser, *CHROMIUM_FLAGS, *sandbox, f"--user-data-dir={profile}", f"--print-to-pdf={pdf.resolve()}",
+             page.resolve().as_uri()],
+            check=True, capture_output=True, timeout=timeout_seconds,
+        )
+    if not pdf.exists():
+        raise RuntimeError(f"Chromium ran but wrote no {pdf.name}")
+    return True
 
 
 def publish_latest(out_dir: Path, run_dir: Path) -> str:

@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,15 +27,20 @@ from clvlib.course.runner.params import (
     parameters_for,
 )
 from clvlib.course.runner.publish import new_run_dir, package_versions, publish_latest, sha256
-from clvlib.data import PROJECT_ROOT, DataValidationError, load_dataset, resolve_path
+from clvlib.course.runner.values import date_window_problems, value_problems
+from clvlib.course.runner.workers import RunInterrupted, stop_on_signals
+from clvlib.data import DataNoteWarning, DataValidationError, load_dataset, resolve_path
+from clvlib.data.bundled import course_notebooks_dir, default_params_file, default_reports_dir
 
 EXIT_OK = 0
 EXIT_NOTEBOOK_FAILED = 1
 EXIT_BAD_INPUT = 2
 
-DEFAULT_PARAMS = PROJECT_ROOT / "params" / "default.yml"
-DEFAULT_OUT = PROJECT_ROOT / "reports"
-DEFAULT_NOTEBOOKS = PROJECT_ROOT / "notebooks"
+# The checkout's params/, reports/ and notebooks/; from an installed wheel, the copies inside
+# the package and ./reports (clvlib.data.bundled).
+DEFAULT_PARAMS = default_params_file()
+DEFAULT_OUT = default_reports_dir()
+DEFAULT_NOTEBOOKS = course_notebooks_dir()
 DEFAULT_CELL_TIMEOUT_SECONDS = 300
 # Notebooks run side by side, one per core (at most 4: each kernel holds its data in memory).
 DEFAULT_JOBS = max(1, min(4, os.cpu_count() or 1))
@@ -81,7 +88,9 @@ def validate_data(params: dict[str, Any]) -> tuple[Any, dict[str, Any] | None]:
     if source is not None and not isinstance(source, dict):
         raise ReportInputError(f"data_source must be a mapping of tables to files, not {source!r}")
     try:
-        dataset = load_dataset(source or {})
+        with warnings.catch_warnings():  # the notes are echoed by run_report and kept in run.json
+            warnings.simplefilter("ignore", DataNoteWarning)
+            dataset = load_dataset(source or {})
     except DataValidationError as exc:
         raise ReportInputError(f"bad data: {exc}") from None
     if not source:
@@ -93,6 +102,22 @@ def validate_data(params: dict[str, Any]) -> tuple[Any, dict[str, Any] | None]:
             spec["path"] = str(Path(dataset.files[key]).resolve())
         resolved[key] = spec
     return dataset, resolved
+
+
+def check_values_and_data(params: dict[str, Any], params_name: str) -> tuple[Any, dict[str, Any] | None]:
+    """Check every parameter's value and the data, and report all their problems in one error."""
+    problems = value_problems(params)
+    bad_data = ""
+    try:
+        dataset, data_source = validate_data(params)
+    except ReportInputError as exc:
+        bad_data, dataset, data_source = str(exc), None, None
+    if dataset is not None:
+        problems += date_window_problems(params, dataset)
+    messages = [f"{params_name}: " + "; ".join(problems)] if problems else []
+    if messages or bad_data:
+        raise ReportInputError("\n".join([*messages, *([bad_data] if bad_data else [])]))
+    return dataset, data_source
 
 
 def run_report(
@@ -112,19 +137,52 @@ def run_report(
         params = load_params(params_path)
         declared = course_parameters(course)
         check_params(params, declared, str(params_path))
-        dataset, data_source = validate_data(params)
+        dataset, data_source = check_values_and_data(params, str(params_path))
     except ReportInputError as exc:
         return ReportResult(EXIT_BAD_INPUT, None, runs, time.perf_counter() - started, str(exc))
     effective = dict(params)
     if data_source is not None:
         effective["data_source"] = data_source
 
+    for note in dataset.notes:  # rows set aside, implausible amounts, tables of another period
+        echo(f"Data note: {note}", flush=True)
     out_dir = Path(out_dir)
-    run_dir = new_run_dir(out_dir, started_utc)
+    run_dir: Path | None = None
+    meta: dict[str, Any] = {}
+    try:
+        with reports_lock(out_dir), stop_on_signals():
+            run_dir = new_run_dir(out_dir, started_utc)
+            meta = _metadata(run_dir, started_utc, params_path, effective, dataset, to_run, timeout, jobs)
+            meta["data_notes"] = list(dataset.notes)
+            runs = [NotebookRun(p.stem) for p in to_run]
+            for path, run in zip(to_run, runs, strict=True):
+                run.hide_code = hides_code(read_notebook(path))
+                run.parameters = parameters_for(path.stem, declared[path.stem], effective)
+            reason = run_notebooks(to_run, runs, run_dir, timeout, jobs, echo)
+            seconds = time.perf_counter() - started
+            _write_outcome(run_dir, meta, runs, "failed" if reason else "ok", reason, seconds)
+            if reason:
+                return ReportResult(EXIT_NOTEBOOK_FAILED, run_dir, runs, seconds, reason)
+            publish_latest(out_dir, run_dir)
+            return ReportResult(EXIT_OK, run_dir, runs, time.perf_counter() - started)
+    except ReportInputError as exc:  # another run holds the reports folder
+        return ReportResult(EXIT_BAD_INPUT, None, runs, time.perf_counter() - started, str(exc))
+    except RunInterrupted as stopped:
+        seconds = time.perf_counter() - started
+        states = ", ".join(f"{r.name} {r.status}" for r in runs) or "no notebook started"
+        reason = f"{stopped} after {seconds:.1f} s ({states}); kernels and workers stopped"
+        if run_dir is not None:
+            _write_outcome(run_dir, meta, runs, "interrupted", reason, seconds)
+        return ReportResult(stopped.exit_code, run_dir, runs, seconds, reason)
+
+
+def _metadata(run_dir: Path, started_utc: dt.datetime, params_path, effective: dict[str, Any], dataset,
+              to_run: list[Path], timeout: int, jobs: int) -> dict[str, Any]:
+    """What run.json and index.html record about the run before it starts."""
     params_file = resolve_path(params_path)
     inputs = {"params file": params_file} | {f"data: {t}": Path(p) for t, p in dataset.files.items()}
     inputs |= {f"notebook: {p.stem}": p for p in to_run}
-    meta: dict[str, Any] = {
+    return {
         "run": run_dir.name,
         "started_utc": started_utc.strftime("%Y-%m-%d %H:%M:%S"),
         "params_file": str(params_file),
@@ -136,18 +194,14 @@ def run_report(
         "versions": package_versions(),
         "kernel": KERNEL_NAME,
         "cell_timeout_seconds": timeout,
+        "jobs": jobs,
     }
-    runs = [NotebookRun(p.stem) for p in to_run]
-    for path, run in zip(to_run, runs, strict=True):
-        run.hide_code = hides_code(read_notebook(path))
-        run.parameters = parameters_for(path.stem, declared[path.stem], effective)
-    meta["jobs"] = jobs
-    reason = run_notebooks(to_run, runs, run_dir, timeout, jobs, echo)
 
-    seconds = time.perf_counter() - started
-    meta["status"] = "ok" if not reason else "failed"
-    meta["reason"] = reason
-    meta["seconds"] = round(seconds, 2)
+
+def _write_outcome(run_dir: Path, meta: dict[str, Any], runs: list[NotebookRun], status: str, reason: str,
+                   seconds: float) -> None:
+    """run.json and index.html with the outcome; FAILED.txt with the reason unless the run succeeded."""
+    meta = meta | {"status": status, "reason": reason, "seconds": round(seconds, 2)}
     meta["notebooks"] = [
         {"name": r.name, "status": r.status, "seconds": round(r.seconds, 2), "parameters": r.parameters,
          "error": r.error, "hide_code": r.hide_code}
@@ -155,8 +209,38 @@ def run_report(
     ]
     (run_dir / "run.json").write_text(json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8")
     write_index(run_dir, meta)
-    if reason:
-        (run_dir / "FAILED.txt").write_text(reason + "\n", encoding="utf-8")
-        return ReportResult(EXIT_NOTEBOOK_FAILED, run_dir, runs, seconds, reason)
-    publish_latest(out_dir, run_dir)
-    return ReportResult(EXIT_OK, run_dir, runs, time.perf_counter() - started)
+    if status != "ok":
+        (run_dir / "FAILED.txt").write_text(f"{status}: {reason}\n", encoding="utf-8")
+
+
+@contextlib.contextmanager
+def reports_lock(out_dir: Path):
+    """Hold the reports folder for one run: a second run at the same time is refused (ReportInputError).
+
+    An advisory lock (``fcntl.flock``) on ``out_dir/.lock``, released by the system even if
+    the runner is killed. Where fcntl does not exist (Windows) runs are not locked.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(out_dir / ".lock", "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "a run"
+            raise ReportInputError(
+                f"another report run is writing to {out_dir} ({holder}): wait until it has finished, "
+                "or give this run another folder with --out"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}, started {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -47,7 +47,13 @@ from scipy.special import digamma, expit, gammaln, hyp2f1
 
 from clvlib.core.units import TimeUnit, check_same_unit
 from clvlib.models.base import FittedModel, check_fitted
-from clvlib.models.fitting import as_float_array, dot, maximize_log_likelihood, summary_columns
+from clvlib.models.fitting import (
+    as_float_array,
+    dot,
+    maximize_log_likelihood,
+    penalized,
+    summary_columns,
+)
 
 PARAMS = ["r", "alpha", "a", "b"]
 
@@ -211,8 +217,9 @@ class BetaGeoNBD(FittedModel):
     param_names = tuple(PARAMS)
     fit_call = "fit(summary)"
 
-    def __init__(self, time_unit: TimeUnit | str = "week"):
+    def __init__(self, time_unit: TimeUnit | str = "week", penalizer_coef: float = 0.0):
         super().__init__(time_unit)
+        self.penalizer_coef = penalizer_coef  # L2 on ln(params): clvlib.models.fitting.penalized
 
     # ------------------------------------------------------------------ fitting
     def fit(self, frequency, recency=None, T=None, weights=None) -> BetaGeoNBD:
@@ -250,14 +257,15 @@ class BetaGeoNBD(FittedModel):
         x, t_x, big_t, n = (table[c].to_numpy(float) for c in ("frequency", "recency", "T", "n_customers"))
         histories = _Histories(x, t_x, big_t, n)
         value_and_grad = histories.value_and_grad
+        objective = penalized(value_and_grad, self.penalizer_coef, n_customers)
 
         # Start from r = 1 with alpha matching the average purchase rate; a = b = 1.
         rate = max(np.dot(n, x) / max(np.dot(n, big_t), 1e-9), 1e-6)
         start = np.log([1.0, 1.0 / rate, 1.0, 1.0])
-        params = maximize_log_likelihood(value_and_grad, start, PARAMS, "BG/NBD")
+        params = maximize_log_likelihood(objective, start, PARAMS, "BG/NBD")
         self._set_fit(
             params, time_unit=self.time_unit, log_likelihood=value_and_grad(params)[0],
-            n_obs=n_customers, value_and_grad=value_and_grad,
+            n_obs=n_customers, value_and_grad=objective,
         )
         self.n_histories_ = len(table)
         return self
