@@ -49,7 +49,7 @@ cdnow: setup ## Fetch the real CDNOW data once into data/cache/ (checksum-verifi
 # its assert cells), tests/course/test_report.py runs it once on the foreign-format example data.
 # notebooks/text/ (the text forms) is never collected: see addopts in pyproject.toml.
 test: setup ## Run all tests: unit, property, reference, docstring examples, notebooks, the report
-	$(PY) -m pytest --doctest-modules --nbval-lax --nbval-current-env clvlib tests notebooks
+	$(PY) -m pytest --doctest-modules --nbval-lax --nbval-current-env -m "not wheel" clvlib tests notebooks
 
 test-fast: setup ## Unit tests only (no notebooks, no network, no wheel install)
 	$(PY) -m pytest tests -m "not notebooks and not network and not wheel"

@@ -17,6 +17,7 @@ BUNDLE = [
     ("data", ["*.csv", "truth/*.csv", "truth/*.json"], "data"),
     ("notebooks", ["[0-9][0-9]_*.ipynb"], "notebooks"),
     ("params", ["default.yml"], "params"),
+    ("docs", ["glossary.md"], "docs"),
 ]
 
 

@@ -10,8 +10,8 @@ pip's cache after the first run), and then, from an empty working folder:
   lesson, from the notebooks and params shipped inside the wheel;
 * the other console scripts (``clv-student``, ``clv-cdnow``, ``clv-simulate``).
 
-Marked ``wheel``: about 2 minutes (``make test-wheel`` runs it alone; ``make test`` includes it,
-``make test-fast`` leaves it out). Needs PyPI or pip's cache for the dependencies.
+Marked ``wheel``: about 3 minutes. ``make test-wheel`` runs it (CI runs it after ``make test``);
+``make test`` and ``make test-fast`` leave it out. Needs PyPI or pip's cache for the dependencies.
 """
 
 from __future__ import annotations

@@ -65,16 +65,32 @@ def calendar_months_between(start: pd.Series, end: pd.Series) -> pd.Series:
     return (whole + fraction).astype(float)
 
 
+# YYYY-MM, or YYYY-MM-DD optionally followed by a time: the month is the first 7 characters.
+_MONTH_OR_ISO_DATE = r"\d{4}-\d{2}(-\d{2}([ T].*)?)?"
+
+
 def to_months(values: pd.Series) -> pd.Series:
     """Calendar months (``Period[M]``) from periods, dates or text such as ``"2025-01"``; NaT where unreadable.
 
-    >>> to_months(pd.Series(["2025-01", "2025-02", "soon"])).astype(str).tolist()
-    ['2025-01', '2025-02', 'NaT']
+    Text is read strictly: ``YYYY-MM``, or an ISO date (``YYYY-MM-DD``, with a time if any) whose
+    month is kept. Anything else ("January", "01/2025") is NaT for the caller to report,
+    never guessed (pandas 3 would read "January" as January of the current year).
+
+    >>> to_months(pd.Series(["2025-01", "2025-02-17", "soon"])).isna().tolist()
+    [False, False, True]
+    >>> str(to_months(pd.Series(["2025-02-17"]))[0])
+    '2025-02'
     """
     values = pd.Series(values)
     if isinstance(values.dtype, pd.PeriodDtype):
         return values.dt.asfreq("M")
-    return pd.to_datetime(values.astype(str), errors="coerce").dt.to_period("M")
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_localize(None).dt.to_period("M")
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values.dt.to_period("M")
+    text = values.astype("string").str.strip()
+    month_text = text.where(text.str.fullmatch(_MONTH_OR_ISO_DATE, na=False)).str.slice(0, 7)
+    return pd.to_datetime(month_text, format="%Y-%m", errors="coerce").dt.to_period("M")
 
 
 def month_start(months: pd.Series) -> pd.Series:

@@ -35,7 +35,7 @@ def checkout_root() -> Path | None:
 
 
 def bundled_dir(part: str) -> Path:
-    """A folder of the copies shipped inside the installed package: 'data', 'notebooks' or 'params'."""
+    """A folder of the copies shipped inside the installed package: 'data', 'notebooks', 'params' or 'docs'."""
     return Path(str(resources.files("clvlib").joinpath(BUNDLE_FOLDER, part)))
 
 
@@ -57,6 +57,11 @@ def course_notebooks_dir() -> Path:
 def default_params_file() -> Path:
     """``params/default.yml``: every notebook parameter at its default."""
     return _checkout_or_bundled("params") / "default.yml"
+
+
+def glossary_file() -> Path:
+    """``docs/glossary.md``: every term the course uses (the lessons link to it)."""
+    return _checkout_or_bundled("docs") / "glossary.md"
 
 
 def default_reports_dir() -> Path:

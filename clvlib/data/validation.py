@@ -49,7 +49,8 @@ def parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
         try:
             parsed = pd.to_datetime(values, format=date_format or "ISO8601", errors="coerce")
         except (ValueError, TypeError, OverflowError):
-            parsed = pd.Series(pd.NaT, index=values.index)
+            # pandas 3 refuses mixed time-zone offsets in one column: read value by value instead.
+            parsed = values.map(lambda v: _one_local_date(v, date_format))
     if parsed.dtype == object:  # mixed time-zone offsets: keep each local wall-clock time
         parsed = pd.to_datetime(
             parsed.map(lambda t: t.tz_localize(None) if isinstance(t, pd.Timestamp) and t.tzinfo else t),
@@ -58,6 +59,15 @@ def parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
     elif isinstance(parsed.dtype, pd.DatetimeTZDtype):
         parsed = parsed.dt.tz_localize(None)
     return parsed.astype("datetime64[ns]")
+
+
+def _one_local_date(value, date_format: str | None):
+    """One date as its local wall-clock time (any offset dropped); NaT when unreadable."""
+    try:
+        stamp = pd.to_datetime(value, format=date_format or "ISO8601", errors="coerce")
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+    return stamp.tz_localize(None) if isinstance(stamp, pd.Timestamp) and stamp.tzinfo else stamp
 
 
 def _grouped(thousands: str, decimal: str) -> str:

@@ -92,7 +92,10 @@ def test_months_between_count_anniversaries():
 
 
 def test_to_months_and_month_start():
-    assert calendar.to_months(pd.Series(["2025-01", "2025-11", None])).astype(str).tolist() == ["2025-01", "2025-11", "NaT"]
+    months = calendar.to_months(pd.Series(["2025-01", "2025-11", None, "January", "01/2025", "2025-13", " 2025-02-03T10:00 "]))
+    assert [str(m) for m in months[:2]] == ["2025-01", "2025-11"]
+    assert months[2:6].isna().all(), "missing, a month name, another order and month 13 are never guessed"
+    assert str(months[6]) == "2025-02"
     periods = pd.Series(pd.PeriodIndex(["2025-02", "2025-03"], freq="M"))
     assert calendar.to_months(periods).equals(periods)
     assert calendar.to_months(pd.Series(pd.to_datetime(["2025-02-17"]))).astype(str).tolist() == ["2025-02"]

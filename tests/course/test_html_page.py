@@ -114,7 +114,7 @@ def test_every_page_a_run_writes_is_self_contained(tmp_path):
     result = report.run_report(params, tmp_path / "reports", [folder], echo=lambda *a, **k: None)
     assert result.exit_code == 0, result.reason
     pages = sorted(Path(result.run_dir).glob("*.html"))
-    assert [p.name for p in pages] == ["00_money.html", "01_report.html", "index.html"]
+    assert [p.name for p in pages] == ["00_money.html", "01_report.html", "glossary.html", "index.html"]
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert foreign_references(text) == [], page.name
@@ -133,3 +133,16 @@ def test_the_reports_generated_markdown_shows_money_in_the_page():
     cell.outputs = [v4.new_output("display_data", data={"text/markdown": text})]
     page = html_page.notebook_html(v4.new_notebook(cells=[cell]), hide_code=True)
     assert "Spent $7,317, $65.92 per subscriber." in page and "<math" not in page and "\\$" not in page
+
+
+def test_the_glossary_link_works_from_a_report_folder(tmp_path):
+    """Lessons link ../docs/glossary.md (right in notebooks/); a report folder gets glossary.html beside them."""
+    nb = _executed_notebook()
+    nb.cells.append(v4.new_markdown_cell("Every term is in the [glossary](../docs/glossary.md)."))
+    page = html_page.notebook_html(nb, hide_code=False)
+    assert 'href="glossary.html"' in page and "docs/glossary.md" not in page
+    assert publish.write_glossary(tmp_path)
+    glossary = (tmp_path / "glossary.html").read_text(encoding="utf-8")
+    assert "<title>Glossary</title>" in glossary and "<strong>Censoring" in glossary
+    assert foreign_references(glossary) == []
+    assert not publish.write_glossary(tmp_path, source=tmp_path / "missing.md")

@@ -29,6 +29,7 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
 from clvlib.course.notebook_checks import cell_tags, currency_read_as_maths
 from clvlib.course.runner.page_css import prune_page_css
+from clvlib.course.runner.publish import GLOSSARY_LINK_IN_NOTEBOOKS, GLOSSARY_PAGE
 
 PAGE_TEMPLATE = "clvlib_page.html.j2"
 # The lab template's blocks that fetch scripts from a CDN, emptied: maths is MathML, the
@@ -165,6 +166,9 @@ def notebook_html(nb, hide_code: bool) -> str:
     """The executed notebook ``nb`` as one self-contained HTML page (no code when ``hide_code``)."""
     nb = fold_injected_parameters(nb)
     nb.metadata["title"] = notebook_title(nb)
+    for cell in nb.cells:  # the glossary page sits beside the lesson pages in a report folder
+        if cell.cell_type == "markdown":
+            cell.source = cell.source.replace(GLOSSARY_LINK_IN_NOTEBOOKS, GLOSSARY_PAGE)
     exporter = OfflineHTMLExporter()
     if hide_code:
         exporter.exclude_input = True

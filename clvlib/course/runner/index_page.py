@@ -49,6 +49,9 @@ def write_index(run_dir: Path, meta: dict[str, Any]) -> Path:
     kernel_log = ""
     if (run_dir / "kernel-stderr.log").exists():
         kernel_log = ' Messages the kernels printed: <a href="kernel-stderr.log">kernel-stderr.log</a>.'
+    glossary = ""
+    if (run_dir / "glossary.html").exists():
+        glossary = ' Every term the course uses: <a href="glossary.html">glossary</a>.'
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>CLV report {esc(meta['run'])}</title>
 <style>
@@ -72,7 +75,7 @@ total time <b id="total-seconds">{meta['seconds']:.1f} s</b> · status <b id="st
 <h2>Input files</h2>
 <table><tr><th>role</th><th>path</th><th>bytes</th><th>sha256</th></tr>{files}</table>
 <h2>Software</h2><table><tr><th>package</th><th>version</th></tr>{versions}</table>
-<p>Machine-readable copy: <a href="run.json">run.json</a>.{kernel_log}</p>
+<p>Machine-readable copy: <a href="run.json">run.json</a>.{kernel_log}{glossary}</p>
 </body></html>
 """
     path = run_dir / "index.html"

@@ -67,6 +67,33 @@ def export_html(executed: Path, target: Path, hide_code: bool) -> None:
             print(f"(No Chromium found: {pdf.name} not written; install chromium for a PDF of the report.)", flush=True)
 
 
+GLOSSARY_PAGE = "glossary.html"
+# How the lessons link the glossary from notebooks/; in a report folder the page sits beside them.
+GLOSSARY_LINK_IN_NOTEBOOKS = "../docs/glossary.md"
+
+
+def write_glossary(run_dir: Path, source: Path | None = None) -> bool:
+    """``glossary.html`` in the report folder, from ``docs/glossary.md``; False if there is none."""
+    import html
+
+    from nbconvert.filters import markdown2html
+
+    from clvlib.data.bundled import glossary_file
+
+    source = glossary_file() if source is None else source
+    if not source.is_file():
+        return False
+    body = markdown2html(source.read_text(encoding="utf-8"))
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Glossary</title>\n'
+        "<style>body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 50em; "
+        "color: #222; line-height: 1.5; }</style></head><body>\n"
+        f'{body}\n<p><a href="index.html">{html.escape("Back to the report")}</a></p>\n</body></html>\n'
+    )
+    (run_dir / GLOSSARY_PAGE).write_text(page, encoding="utf-8")
+    return True
+
+
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Headless, no network at all (the page needs none), nothing written outside a temporary profile.
 CHROMIUM_FLAGS = (

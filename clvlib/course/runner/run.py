@@ -26,7 +26,13 @@ from clvlib.course.runner.params import (
     load_params,
     parameters_for,
 )
-from clvlib.course.runner.publish import new_run_dir, package_versions, publish_latest, sha256
+from clvlib.course.runner.publish import (
+    new_run_dir,
+    package_versions,
+    publish_latest,
+    sha256,
+    write_glossary,
+)
 from clvlib.course.runner.values import date_window_problems, value_problems
 from clvlib.course.runner.workers import RunInterrupted, stop_on_signals
 from clvlib.data import DataNoteWarning, DataValidationError, load_dataset, resolve_path
@@ -208,6 +214,7 @@ def _write_outcome(run_dir: Path, meta: dict[str, Any], runs: list[NotebookRun],
         for r in runs
     ]
     (run_dir / "run.json").write_text(json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8")
+    write_glossary(run_dir)
     write_index(run_dir, meta)
     if status != "ok":
         (run_dir / "FAILED.txt").write_text(f"{status}: {reason}\n", encoding="utf-8")
