@@ -6,7 +6,7 @@
 3. lifetimes 0.11.3, the same steps on the same CSV, in a throwaway virtualenv under
    .bench/ (created here on first run; lifetimes is never a clvlib dependency and needs
    pandas < 2 and numpy < 2, hence the separate environment).
-   Then MBG/NBD and BG/BB (monthly opportunities) fits on both sides (benchmarks/new_models.py).
+   Then MBG/NBD, BG/BB (monthly opportunities) and Pareto/NBD fits on both sides (benchmarks/new_models.py).
 4. 10,000,000 transactions summarised by DuckDB from Parquet files in a child process,
    whose time and peak memory (its own max RSS) are printed.
 
@@ -189,7 +189,9 @@ def compare_with_lifetimes(orders_csv: Path, ours: dict) -> bool:
     print(f"  params clvlib p={gg.p_:.4f} q={gg.q_:.4f} gamma={gg.gamma_:.4f}; "
           f"lifetimes p={lg['p']:.4f} q={lg['q']:.4f} gamma={lg['v']:.4f}")
     print(line("total (summary, split, both fits)", sum(t_ours.values()), sum(t_theirs.values()), 1))
-    from new_models import compare_new_models  # benchmarks/new_models.py: MBG/NBD and BG/BB
+    from new_models import (
+        compare_new_models,  # benchmarks/new_models.py: MBG/NBD, BG/BB and Pareto/NBD
+    )
 
     return compare_new_models(python, cal, orders_csv, OBSERVATION_END, BENCH)
 

@@ -26,6 +26,7 @@ Example
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -226,7 +227,7 @@ def payback_periods(
     if cac == 0:
         return 0.0
     if m == 0:
-        return float("inf")
+        return math.inf
     q = r / (1.0 + d)
     if np.isclose(q, 1.0, rtol=0, atol=1e-9):
         return float(cac / m)
@@ -234,7 +235,7 @@ def payback_periods(
         return float(np.log1p(cac * (q - 1.0) / m) / np.log(q))
     ceiling = m / (1.0 - q)
     if cac >= ceiling:
-        return float("inf")
+        return math.inf
     return float(np.log1p(-cac * (1.0 - q) / m) / np.log(q))
 
 
@@ -319,8 +320,8 @@ def clv_of_average_vs_average_clv(
     size). Because CLV is convex in the retention rate, customers who stay long pull the
     average CLV above the CLV computed from average inputs (Jensen's inequality).
     """
-    m = np.asarray(_nonnegative("margin_per_period", margin_per_period), dtype=float).ravel()
-    r = np.asarray(_retention(retention_rate), dtype=float).ravel()
+    m = _nonnegative("margin_per_period", margin_per_period).ravel()
+    r = _retention(retention_rate).ravel()
     if m.size == 0 or r.size == 0:
         raise ValueError("Pass at least one customer's margin and retention rate.")
     m, r = np.broadcast_arrays(m, r)

@@ -2,12 +2,14 @@
 
 The executive report fits the survival, BG/NBD and Gamma-Gamma models on a dataset cut
 at the as-of date (:func:`clvlib.analysis.kpis.as_of_view`), so each figure uses only
-what was known that day.
+what was known that day. The shop models are fitted as of the orders' own period end
+when the orders end earlier (:func:`clvlib.analysis.kpis.orders_end`).
 """
 
 from __future__ import annotations
 
 from clvlib.analysis import acquisition, segments
+from clvlib.analysis.kpis import orders_end
 from clvlib.analysis.predictive_clv import customer_lifetime_value
 from clvlib.core.calendar import months_ending
 from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
@@ -53,14 +55,15 @@ def model_kpis(
                                                 n_boot=int(bootstrap_replicates))
         channels = channels.join(boot.summary[["ltv_to_cac_lower", "ltv_to_cac_upper"]])
     channels.attrs["horizon_months"] = horizon
-    summary = summarize_transactions(view.orders, view.analysis_date, time_unit="week")
+    shop_as_of = orders_end(view, view.analysis_date)  # another period's orders: their own end, not the subscriptions'
+    summary = summarize_transactions(view.orders, shop_as_of, time_unit="week")
     bgnbd = BetaGeoNBD(time_unit="week").fit(summary)
     gamma_gamma = GammaGamma(time_unit="week").fit(summary["frequency"], summary["monetary_value"])
     shop = customer_lifetime_value(
         bgnbd, gamma_gamma, summary, horizon=shop_horizon_weeks, horizon_unit="week",
         margin_rate=gross_margin_rate, discount_rate_annual=discount_rate_annual,
     )
-    customers = segments.rfm_table(view.orders, view.analysis_date).join(shop[["probability_alive", "clv"]])
+    customers = segments.rfm_table(view.orders, shop_as_of).join(shop[["probability_alive", "clv"]])
     stages = segments.lifecycle_stages(customers)
     mix = stages.value_counts(normalize=True).reindex(list(segments.LIFECYCLE_STAGES), fill_value=0.0)
     mix.attrs["top_20_share_of_value"] = segments.top_share_of_value(shop["clv"], 0.2)

@@ -82,12 +82,27 @@ def _date(day) -> str:
     return f"{day.day} {day.strftime('%b %Y')}"
 
 
-def narrative(changes: pd.DataFrame, as_of, previous_end, money: str | Currency = DEFAULT_CURRENCY) -> list[str]:
+def shop_window_sentence(shop_as_of, as_of) -> str | None:
+    """The sentence saying the shop figures end on the orders' own last day, or None when that is the as-of date.
+
+    >>> shop_window_sentence("1998-06-30", "2025-12-31")
+    'Web-shop figures are for the period ending 30 Jun 1998, the end of the orders data.'
+    >>> shop_window_sentence("2025-12-31", "2025-12-31") is None
+    True
+    """
+    if pd.Timestamp(shop_as_of) == pd.Timestamp(as_of):
+        return None
+    return f"Web-shop figures are for the period ending {_date(shop_as_of)}, the end of the orders data."
+
+
+def narrative(changes: pd.DataFrame, as_of, previous_end, money: str | Currency = DEFAULT_CURRENCY,
+              shop_as_of=None) -> list[str]:
     """The headline sentences on subscribers, churn, the shop and spend, built only from ``changes``.
 
     ``changes`` is :func:`clvlib.analysis.kpis.change_table`'s output (with the ``material``
     column of :func:`clvlib.analysis.materiality.mark_material` when available). A change is
-    written as the table writes it and judged (better/worse) only when material.
+    written as the table writes it and judged (better/worse) only when material. When the shop's
+    period ends on another day (``shop_as_of``, the orders' own end), a sentence after the shop's says so.
     """
     def has(*names):
         return set(names) <= set(changes.index)
@@ -124,6 +139,8 @@ def narrative(changes: pd.DataFrame, as_of, previous_end, money: str | Currency 
             f"The web shop took {fmt('shop_revenue')} from {fmt('shop_orders')} orders by {fmt('shop_buyers')} "
             f"buyers, {_moved(changes, 'shop_revenue')} on the period before."
         )
+        window = shop_window_sentence(shop_as_of, as_of) if shop_as_of is not None else None
+        sentences += [window] if window else []
     if has("blended_cac", "marketing_spend") and not _missing(changes.at["blended_cac", "current"]):
         sentences.append(
             f"Marketing spent {fmt('marketing_spend')}, {fmt('blended_cac')} per new subscriber across all channels."

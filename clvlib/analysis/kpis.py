@@ -17,7 +17,9 @@ at midnight, start excluded: ``(start, end]``):
   the period (a probability over the period, not annualised);
 * ``mrr``: monthly recurring revenue, the monthly_revenue of the active subscribers;
 * ``shop_revenue``, ``shop_orders``, ``shop_buyers``: web-shop orders dated within the
-  period, their number and the number of distinct customers who placed them;
+  period, their number and the number of distinct customers who placed them. When the
+  orders have their own ``period_end`` before the as-of date (another period's export),
+  the shop's periods end on :func:`orders_end` instead, with the same length;
 * ``marketing_spend``: spend of the calendar months that start within the period;
 * ``blended_cac``: marketing_spend / new_subscribers (None when nobody signed up).
 
@@ -72,18 +74,27 @@ def _day(value) -> pd.Timestamp:
 def period_bounds(as_of, period_months: int = 1, periods_back: int = 0) -> tuple[pd.Timestamp, pd.Timestamp]:
     """``(start, end)`` of the period ending ``periods_back`` periods before ``as_of``.
 
-    Offsets are counted from the as-of date each time (not chained), so month ends stay
-    month ends: as of 2025-12-31 the previous month is (2025-10-31, 2025-11-30].
+    As of a month's last day, periods are whole calendar months: as of 1998-06-30 the month
+    is (1998-05-31, 1998-06-30], June exactly, not (05-30, 06-30] as a plain one-month step
+    back would give. As of any other day, offsets are counted from the as-of date each time
+    (not chained), clipped to month ends as ``pd.DateOffset`` does.
 
     >>> [str(d.date()) for d in period_bounds("2025-12-31", 1, periods_back=1)]
     ['2025-10-31', '2025-11-30']
+    >>> [str(d.date()) for d in period_bounds("1998-06-30", 1)]
+    ['1998-05-31', '1998-06-30']
     """
     if not isinstance(period_months, int) or period_months < 1:
         raise ValueError(f"period_months must be a whole number of months, at least 1 (got {period_months!r}).")
     if not isinstance(periods_back, int) or periods_back < 0:
         raise ValueError(f"periods_back must be 0 or more (got {periods_back!r}).")
     as_of = _day(as_of)
-    start, end = add_months(pd.Series([as_of, as_of]), [-(periods_back + 1) * period_months, -periods_back * period_months])
+    back_months = (-(periods_back + 1) * period_months, -periods_back * period_months)
+    if as_of.is_month_end:  # whole calendar months: each bound is the end of a month
+        month = as_of.to_period("M")
+        start, end = ((month + k).to_timestamp(how="end").normalize() for k in back_months)
+        return start, end
+    start, end = add_months(pd.Series([as_of, as_of]), list(back_months))
     return start, end
 
 
@@ -150,11 +161,30 @@ def spend_in_period(marketing_spend: pd.DataFrame, start, end) -> float:
     return float(marketing_spend.loc[within, "spend"].sum())
 
 
-def period_kpis(dataset, start, end) -> dict[str, float | int | None]:
-    """Every KPI of :data:`KPI_INFO` for ``(start, end]`` from a clvlib Dataset."""
+def orders_end(dataset, as_of) -> pd.Timestamp:
+    """The last day of the shop figures of a report as of ``as_of``: ``as_of``, or the orders' own
+    ``period_end`` when that is earlier (another period's export), so the shop is not read where it has no data.
+
+    >>> from types import SimpleNamespace
+    >>> str(orders_end(SimpleNamespace(period_ends={"orders": pd.Timestamp("1998-06-30")}), "2025-12-31").date())
+    '1998-06-30'
+    >>> str(orders_end(SimpleNamespace(period_ends={}), "2025-12-31").date())
+    '2025-12-31'
+    """
+    day = _day(as_of)
+    own = getattr(dataset, "period_ends", {}).get("orders")
+    return day if own is None else min(day, _day(own))
+
+
+def period_kpis(dataset, start, end, shop_bounds=None) -> dict[str, float | int | None]:
+    """Every KPI of :data:`KPI_INFO` for ``(start, end]`` from a clvlib Dataset.
+
+    ``shop_bounds`` = ``(shop_start, shop_end)`` is the shop's own period when its orders end
+    earlier (see :func:`orders_end`); default ``(start, end)``.
+    """
     out: dict[str, float | int | None] = {}
     out.update(subscription_kpis(dataset.subscriptions, start, end))
-    out.update(shop_kpis(dataset.orders, start, end))
+    out.update(shop_kpis(dataset.orders, *(shop_bounds or (start, end))))
     out["marketing_spend"] = spend_in_period(dataset.marketing_spend, start, end)
     new = out["new_subscribers"]
     out["blended_cac"] = out["marketing_spend"] / new if new else None
@@ -162,13 +192,18 @@ def period_kpis(dataset, start, end) -> dict[str, float | int | None]:
 
 
 def kpi_history(dataset, as_of, n_periods: int = 12, period_months: int = 1) -> pd.DataFrame:
-    """KPIs for the ``n_periods`` periods ending on ``as_of``, oldest first (index = period end)."""
+    """KPIs for the ``n_periods`` periods ending on ``as_of``, oldest first (index = period end).
+
+    The shop's columns are for the same periods ending on :func:`orders_end` (the same as ``as_of``
+    unless the orders end earlier).
+    """
     if not isinstance(n_periods, int) or n_periods < 1:
         raise ValueError(f"n_periods must be 1 or more (got {n_periods!r}).")
+    shop_as_of = orders_end(dataset, as_of)
     rows = {}
     for back in range(n_periods - 1, -1, -1):
         start, end = period_bounds(as_of, period_months, back)
-        rows[end] = period_kpis(dataset, start, end)
+        rows[end] = period_kpis(dataset, start, end, period_bounds(shop_as_of, period_months, back))
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "period_end"
     return table
@@ -193,12 +228,14 @@ def change_table(current: dict, previous: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, dtype=object).set_index("kpi")  # object: ints stay ints, None stays None
 
 
-def as_of_view(dataset, as_of=None):
+def as_of_view(dataset, as_of=None, orders_as_of=None):
     """The dataset as it looked at the end of ``as_of`` (default: its analysis date).
 
     Signups, orders and spend months after that day are left out, and a cancellation
     after it is blanked (the customer was still active then), so every model fitted on
     the view sees only what was known on that day. Returns a copy; the input is untouched.
+    The orders are cut at ``orders_as_of`` (default :func:`orders_end`: ``as_of``, or the
+    orders' own earlier period end), which the view keeps as ``view.period_end("orders")``.
     """
     analysis = _day(dataset.analysis_date)
     day = analysis if as_of in (None, "") else _day(as_of)
@@ -213,9 +250,25 @@ def as_of_view(dataset, as_of=None):
         raise ValueError(f"The as-of date {day.date()} is before the first signup ({first.date()}): nothing to report.")
     subs = subs[subs["signup_date"] <= day].copy()
     subs["cancel_date"] = subs["cancel_date"].where(subs["cancel_date"] <= day)
-    orders = dataset.orders[dataset.orders["order_date"] <= day].copy()
+    orders_day = _orders_day(dataset, day, orders_as_of)
+    orders = dataset.orders[dataset.orders["order_date"] <= orders_day].copy()
     spend = dataset.marketing_spend
     spend = spend[month_start(spend["month"]) <= day].copy()
+    period_ends = {table: min(end, day) for table, end in dataset.period_ends.items()}
+    if orders_day != day or "orders" in period_ends:
+        period_ends["orders"] = orders_day
     return dataclasses.replace(dataset, subscriptions=subs.reset_index(drop=True),
                                orders=orders.reset_index(drop=True),
-                               marketing_spend=spend.reset_index(drop=True), analysis_date=day)
+                               marketing_spend=spend.reset_index(drop=True), analysis_date=day,
+                               period_ends=period_ends)
+
+
+def _orders_day(dataset, day: pd.Timestamp, orders_as_of) -> pd.Timestamp:
+    """The day a view's orders are cut at: :func:`orders_end`, or ``orders_as_of`` when it is inside the orders' period."""
+    if orders_as_of in (None, ""):
+        return orders_end(dataset, day)
+    wanted, last = _day(orders_as_of), orders_end(dataset, dataset.analysis_date)
+    if wanted > last:
+        raise ValueError(f"The orders' as-of date {wanted.date()} is after the end of the orders' period "
+                         f"{last.date()}: the orders say nothing about it.")
+    return wanted

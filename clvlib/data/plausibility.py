@@ -116,8 +116,8 @@ def _apart_problems(spans: dict, sources: dict, problems: list[Problem], notes: 
         reported.add(a)
         if a == "orders" and sources[a].period_end is not None:
             notes.append(f"The orders' period does not overlap the {b}': {text(a)} and {text(b)}. Lessons on the "
-                         "orders alone use the orders' period; figures that combine the tables (the executive "
-                         "report's web-shop figures) find no orders in the other tables' periods.")
+                         "orders use the orders' period; the executive report's web-shop figures are for the "
+                         "period ending on the orders' last day, and the report says so.")
             continue
         fix = (f"give the orders their own period with period_end: {spans[a][2].date()} under data_source.orders "
                "(lessons on the orders alone then use it)" if a == "orders" else

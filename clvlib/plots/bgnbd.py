@@ -1,8 +1,9 @@
-"""Figures for lesson 04 (predictive CLV): BG/NBD against the holdout period, P(alive), and the
-calibration histogram of repeat purchases.
+"""Figures for lesson 04 (predictive CLV): BG/NBD against the holdout period, P(alive) (by
+history, and one customer's path), and the calibration histogram of repeat purchases.
 
 The tables come from :mod:`clvlib.models.noncontractual.holdout`,
-:func:`clvlib.models.noncontractual.bgnbd.probability_alive_grid` and
+:func:`clvlib.models.noncontractual.bgnbd.probability_alive_grid`,
+:mod:`clvlib.models.noncontractual.alive_path` and
 :mod:`clvlib.models.noncontractual.goodness_of_fit`; each function draws one
 on an optional ``ax`` and returns it.
 """
@@ -114,5 +115,32 @@ def plot_repeat_purchase_histogram(table: pd.DataFrame, ax: Axes | None = None) 
     ax.set_xlabel("repeat purchases in the calibration period")
     ax.set_ylabel("customers")
     ax.set_title("Repeat purchases: actual vs model")
+    ax.legend()
+    return ax
+
+
+def plot_alive_path(path: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """One customer's P(alive) over time, broken at each purchase so every jump shows.
+
+    ``path`` is :func:`clvlib.models.noncontractual.alive_path.alive_path`'s (or
+    ``alive_path_from_dates``') output; with a ``date`` column the x axis is calendar dates.
+    """
+    ax = new_axes(ax)
+    by_date = "date" in path.columns
+    x = path["date"] if by_date else path["time"]
+    for _, stretch in path.groupby("frequency", sort=True):
+        ax.plot(x[stretch.index], stretch["p_alive"], color=PALETTE[0])
+    bought = path["purchase"].to_numpy(dtype=bool)
+    for when in x[bought]:
+        ax.axvline(when, color="grey", linestyle=":", linewidth=1)
+    ax.plot(x[bought], path.loc[bought, "p_alive"], "o", color=PALETTE[1], label="purchase")
+    ax.set_ylim(0, 1.05)
+    percent(ax)
+    unit = path.attrs.get("time_unit", "period")
+    ax.set_xlabel("date" if by_date else f"{unit}s since the first purchase")
+    if by_date:
+        ax.tick_params(axis="x", labelrotation=30)
+    ax.set_ylabel("P(alive)")
+    ax.set_title(f"One customer's probability of being active ({path.attrs.get('model', 'model')})")
     ax.legend()
     return ax

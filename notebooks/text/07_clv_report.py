@@ -47,7 +47,10 @@ now = kpis.as_of_view(dataset, as_of_date or None)
 as_of = now.analysis_date
 start, end = kpis.period_bounds(as_of, period_months)
 previous_start, previous_end = kpis.period_bounds(as_of, period_months, periods_back=1)
-before = kpis.as_of_view(dataset, previous_end)
+# The shop's periods end where the orders do (another period's export ends earlier).
+shop_as_of = kpis.orders_end(now, as_of)
+shop_now, shop_before = (kpis.period_bounds(shop_as_of, period_months, periods_back=b) for b in (0, 1))
+before = kpis.as_of_view(dataset, previous_end, orders_as_of=shop_before[1])
 
 # %%
 # Model-based figures (CLV, LTV:CAC with payback and interval, shop value, stage mix) now and a period earlier.
@@ -55,8 +58,8 @@ settings = dict(gross_margin_rate=gross_margin_rate, discount_rate_annual=discou
                 horizon_months=horizon_months, clv_model=clv_model, cac_window_months=cac_window_months)
 figures_now, channels_now, mix_now = kpi_models.model_kpis(now, **settings, bootstrap_replicates=500)
 figures_before, channels_before, mix_before = kpi_models.model_kpis(before, **settings)
-current = kpis.period_kpis(now, start, end) | figures_now
-previous = kpis.period_kpis(before, previous_start, previous_end) | figures_before
+current = kpis.period_kpis(now, start, end, shop_now) | figures_now
+previous = kpis.period_kpis(before, previous_start, previous_end, shop_before) | figures_before
 churn_counts = (*kpis.churn_counts(now.subscriptions, start, end),
                 *kpis.churn_counts(before.subscriptions, previous_start, previous_end))
 changes = materiality.mark_material(kpis.change_table(current, previous), churn_counts=churn_counts)
@@ -78,7 +81,7 @@ display(Markdown(
 # ## Headlines
 
 # %%
-headlines = kpi_text.narrative(changes, as_of, previous_end, money=money) + narrative.what_this_means([
+headlines = kpi_text.narrative(changes, as_of, previous_end, money=money, shop_as_of=shop_as_of) + narrative.what_this_means([
     narrative.channel_payback(channels, horizon, money), narrative.channel_crossed(channels)])
 display(Markdown(kpi_text.markdown_list(headlines)))
 
@@ -92,7 +95,8 @@ display(Markdown(kpi_text.markdown_list(headlines)))
 labels = {"current_label": f"{start + pd.Timedelta(days=1):%d %b} to {end:%d %b %Y}",
           "previous_label": f"{previous_start + pd.Timedelta(days=1):%d %b} to {previous_end:%d %b %Y}"}
 display(HTML(kpi_text.kpi_table_html(changes, money=money, **labels)))
-display(Markdown(f"*{materiality.materiality_rule()}*"))
+shop_window = kpi_text.shop_window_sentence(shop_as_of, as_of)
+display(Markdown(f"*{materiality.materiality_rule()}*" + (f" *{shop_window}*" if shop_window else "")))
 
 # %% [markdown]
 # ## Trends
@@ -144,7 +148,8 @@ plt.show()
 # noise of the count; a result outside it is a reason to look at the model again.
 
 # %%
-check = tracking.prediction_check(before, now, start, end, period_months)
+check = pd.DataFrame([tracking.subscribers_still_active(before, now, start, end, period_months),
+                      tracking.shop_purchases(before, now, *shop_now)]).set_index("prediction")
 display(pd.DataFrame({
     "predicted (95% range)": [f"{p:,.0f} ({lo:,.0f}–{hi:,.0f})" for p, lo, hi
                               in zip(check["predicted"], check["lower_95"], check["upper_95"], strict=True)],
@@ -167,7 +172,7 @@ first_orders = now.orders.groupby("customer_id")["order_date"].min()
 meaning = narrative.what_this_means([
     narrative.cac_moved(changes, money), narrative.riskiest_group(churn_groups),
     narrative.value_concentration(mix_now.attrs["top_20_share_of_value"]),
-    narrative.no_new_shop_customers(first_orders, as_of),
+    narrative.no_new_shop_customers(first_orders, shop_as_of),
 ])
 display(Markdown(kpi_text.markdown_list(meaning, empty="- No rule fired this period: nothing stands out.")))
 
@@ -188,6 +193,9 @@ display(Markdown(kpi_text.markdown_list(meaning, empty="- No rule fired this per
 #   (by default every month of the data, as lesson 06 pools them).
 # - **Shop value**: BG/NBD purchases × Gamma-Gamma order value × margin, discounted,
 #   over the next 52 weeks; stages from `clvlib.analysis.segments.lifecycle_stages`.
+# - **Web-shop period**: when the orders are another period's export (their own `period_end`,
+#   earlier than the as-of date), the shop's figures, models and prediction check use periods of
+#   the same length ending on that date, and a sentence above says so.
 #
 # ### Where each figure comes from
 
@@ -212,6 +220,7 @@ assert current["mrr"] >= 0 and current["shop_revenue"] >= 0
 assert abs(mix["share"].sum() - 1) < 1e-9
 assert (channels["clv"] > 0).all()
 assert list(history.index)[-1] == end and len(history) == history_periods
+assert shop_now[1] == min(end, dataset.period_end("orders")), "the shop's period ends where the orders do"
 assert all(isinstance(s, str) and s for s in headlines + meaning)
 if dataset.is_embedded and not as_of_date:
     # Beanstalk Coffee: the cheapest channel to acquire through is not the best per dollar.

@@ -320,6 +320,8 @@ def test_sensitivity_skips_switches_but_moves_every_number_after_them():
 def test_trap_of_averages_edges():
     with pytest.raises(ValueError, match=r"^Pass at least one customer's margin and retention rate\.$"):
         formulas.clv_of_average_vs_average_clv([], [], 0.1)
+    with pytest.raises(ValueError, match=r"^Pass at least one customer's margin and retention rate\.$"):
+        formulas.clv_of_average_vs_average_clv([], [0.5], 0.1)
     one = formulas.clv_of_average_vs_average_clv([10], [0.5], 0.0)          # one customer: no trap
     assert one["ratio"] == 1.0 and one["average_clv"] == pytest.approx(20.0)
     assert formulas.clv_of_average_vs_average_clv([0, 0], [0.9, 0.1], 0.0)["ratio"] == 1.0

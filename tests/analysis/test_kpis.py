@@ -128,13 +128,18 @@ def test_the_reports_channel_figures_are_lesson_06s(dataset):
     pd.testing.assert_series_equal(channels["ltv_to_cac_lower"], boot.summary["ltv_to_cac_lower"])
 
 
-def test_period_bounds_equal_pandas_month_offsets_around_every_month_end_of_a_leap_year():
-    """Calendar-month steps from the as-of date, clipped to month ends, as pd.DateOffset does them."""
+def test_period_bounds_around_every_month_end_of_a_leap_year():
+    """As of a month's last day: whole calendar months (each bound a month end, by pd.offsets.MonthEnd).
+    As of any other day: calendar-month steps clipped to month ends, as pd.DateOffset does them."""
     days = pd.date_range("2024-01-01", "2025-01-01")
     for day in days[(days.day >= 28) | (days.day == 1)]:  # where clipping to a month end can matter
         for period_months, back in ((1, 0), (1, 1), (3, 1)):
-            expected = (day - pd.DateOffset(months=(back + 1) * period_months),
-                        day - pd.DateOffset(months=back * period_months))
+            if day.is_month_end:
+                expected = (day - pd.offsets.MonthEnd((back + 1) * period_months),
+                            day - pd.offsets.MonthEnd(back * period_months) if back else day)
+            else:
+                expected = (day - pd.DateOffset(months=(back + 1) * period_months),
+                            day - pd.DateOffset(months=back * period_months))
             assert kpis.period_bounds(day, period_months, back) == expected, (day, period_months, back)
 
 
@@ -201,6 +206,10 @@ def test_money_follows_the_currency_in_table_and_sentences():
         # Year on year, across a leap day.
         ("2025-12-31", 12, ("2024-12-31", "2025-12-31"), ("2023-12-31", "2024-12-31")),
         ("2024-02-29", 12, ("2023-02-28", "2024-02-29"), ("2022-02-28", "2023-02-28")),
+        # Month on month as of a 30-day month's end: June is (31 May, 30 Jun], May is (30 Apr, 31 May].
+        ("1998-06-30", 1, ("1998-05-31", "1998-06-30"), ("1998-04-30", "1998-05-31")),
+        ("2024-02-29", 1, ("2024-01-31", "2024-02-29"), ("2023-12-31", "2024-01-31")),
+        ("2024-04-15", 1, ("2024-03-15", "2024-04-15"), ("2024-02-15", "2024-03-15")),
     ],
 )
 def test_quarter_on_quarter_and_year_on_year_periods_by_hand(as_of, period_months, current, previous):

@@ -399,3 +399,46 @@ def test_compare_projections_fits_exactly_the_calibration_periods():
     # One year of data shows one churn rate: no heterogeneity to see, and the fit says so.
     with pytest.warns(RuntimeWarning, match="no better than constant churn"):
         assert len(sbg.compare_projections(REGULAR, 1, time_unit="year")[0]) == 13
+
+
+def test_retention_rates_start_at_the_first_renewal():
+    model = sbg.ShiftedBetaGeometric.from_params({"alpha": 0.704, "beta": 1.182}, time_unit="year")
+    with pytest.raises(ValueError, match=r"^Retention rates are defined for renewals t = 1, 2, \.\.\. \(period 0 is the signup\)\.$"):
+        model.retention_rate([0, 1])
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.7])
+def test_undiscounted_lifetimes_are_refused_when_alpha_is_at_most_one(alpha):
+    """With alpha <= 1 (alpha = 1 included) E[T] diverges: only a discounted lifetime is finite."""
+    model = sbg.ShiftedBetaGeometric.from_params({"alpha": alpha, "beta": 2.0}, time_unit="year")
+    with pytest.raises(ValueError, match=r"undiscounted expected lifetime is infinite; use a discount rate above 0\.$"):
+        model.discounted_expected_lifetime(0.0)
+    with pytest.raises(ValueError, match=r"^With alpha <= 1 the undiscounted residual lifetime is infinite; use a discount rate above 0\.$"):
+        model.discounted_expected_residual_lifetime(0.0, n_renewals=2)
+    assert np.isfinite(model.discounted_expected_lifetime(0.1))
+
+
+def test_undiscounted_lifetimes_are_finite_just_above_alpha_one():
+    model = sbg.ShiftedBetaGeometric.from_params({"alpha": 1.5, "beta": 2.0}, time_unit="year")
+    assert model.discounted_expected_lifetime(0.0) == pytest.approx(model.expected_lifetime(), rel=1e-9)
+    assert np.isfinite(model.discounted_expected_residual_lifetime(0.0, n_renewals=2))
+
+
+def test_a_saved_sbg_keeps_its_constant_churn_baseline():
+    _, model = sbg.compare_projections(REGULAR, 7, time_unit="year")
+    saved = model.to_dict()
+    assert saved["extra"]["constant_churn"]["params"] == model.constant_churn_.to_dict()["params"]
+    loaded = sbg.ShiftedBetaGeometric.from_dict(saved)
+    np.testing.assert_array_equal(loaded.constant_churn_.params_, model.constant_churn_.params_)
+
+
+def test_constant_churn_projection_starts_from_the_whole_cohort():
+    table, _ = sbg.compare_projections(REGULAR, 7, time_unit="year")
+    assert table.loc[0, "constant_churn"] == 1000.0 and table.loc[0, "sbg"] == 1000.0
+
+
+def test_no_heterogeneity_warning_says_what_it_means():
+    message = (r"^The sBG fits no better than constant churn: these customers look alike \(no sign of "
+               r"heterogeneity\), so alpha and beta are very large and poorly determined\.$")
+    with pytest.warns(RuntimeWarning, match=message):
+        sbg.ShiftedBetaGeometric("year").fit([1000, 800, 640, 512, 410])

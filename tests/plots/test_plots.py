@@ -140,6 +140,9 @@ CALLS = {
     "plot_incremental_tracking": ((_tracking(),), {}),
     "plot_probability_alive": ((pd.DataFrame([[1.0, np.nan], [0.3, 0.9]], index=[0, 1], columns=[0.0, 10.0]),), {}),
     "plot_repeat_purchase_histogram": ((pd.DataFrame({"actual": [60.0, 25.0, 15.0], "expected": [58.0, 27.0, 15.0]}),), {}),
+    "plot_alive_path": ((pd.DataFrame({"time": [0.0, 1.0, 2.0, 3.0], "frequency": [0, 0, 1, 1],
+                                       "p_alive": [1.0, 0.9, 0.75, 0.7],
+                                       "purchase": [True, False, True, False]}),), {}),
     "plot_score_counts": ((_scores(),), {}),
     "plot_rfm_grid": ((pd.crosstab(_scores()["r_score"], _scores()["f_score"]),), {}),
     "plot_pareto_curve": ((pd.DataFrame({"customer_share": [0.0, 0.5, 1.0], "value_share": [0.0, 0.8, 1.0]}),), {}),
@@ -320,3 +323,15 @@ def test_repeat_purchase_histogram_draws_both_columns_and_labels_the_pooled_bin(
     assert heights == [60.0, 25.0, 15.0, 58.0, 27.0, 15.0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1", "2+"]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["actual", "BetaGeoNBD expected"]
+
+
+def test_alive_path_is_drawn_in_stretches_between_purchases_with_the_purchases_marked():
+    from clvlib.plots.bgnbd import plot_alive_path
+    path = CALLS["plot_alive_path"][0][0]
+    ax = plot_alive_path(path)
+    lines = ax.get_lines()
+    np.testing.assert_array_equal(lines[0].get_ydata(), [1.0, 0.9])  # before the repeat purchase
+    np.testing.assert_array_equal(lines[1].get_ydata(), [0.75, 0.7])  # after it: a jump, not a slope
+    marks = [line for line in lines if line.get_label() == "purchase"]
+    np.testing.assert_array_equal(marks[0].get_xdata(), [0.0, 2.0])
+    np.testing.assert_array_equal(marks[0].get_ydata(), [1.0, 0.75])

@@ -36,6 +36,7 @@ Example
 
 from __future__ import annotations
 
+import math
 import warnings
 from functools import partial
 from typing import Any, Self
@@ -232,7 +233,7 @@ class ShiftedBetaGeometric(RetentionModel):
         """E[T] = (alpha + beta - 1) / (alpha - 1) periods, first period counted; infinite if alpha <= 1."""
         check_fitted(self)
         if self.alpha_ <= 1:
-            return float("inf")
+            return math.inf
         return (self.alpha_ + self.beta_ - 1.0) / (self.alpha_ - 1.0)
 
     def discounted_expected_lifetime(self, discount_rate: float, time_unit: TimeUnit | str | None = None) -> float:

@@ -12,10 +12,19 @@ predicts the 1.226 purchases of the customer in Hardie's BG/NBD spreadsheet:
 1.226
 """
 
+from clvlib.models.noncontractual.alive_path import alive_path, alive_path_from_dates
 from clvlib.models.noncontractual.bgbb import BetaGeoBetaBinom
 from clvlib.models.noncontractual.bgnbd import BetaGeoNBD
 from clvlib.models.noncontractual.gammagamma import GammaGamma
 from clvlib.models.noncontractual.mbgnbd import ModifiedBetaGeoNBD
 from clvlib.models.noncontractual.paretonbd import ParetoNBD
 
-__all__ = ["BetaGeoBetaBinom", "BetaGeoNBD", "GammaGamma", "ModifiedBetaGeoNBD", "ParetoNBD"]
+__all__ = [
+    "BetaGeoBetaBinom",
+    "BetaGeoNBD",
+    "GammaGamma",
+    "ModifiedBetaGeoNBD",
+    "ParetoNBD",
+    "alive_path",
+    "alive_path_from_dates",
+]

@@ -353,7 +353,7 @@ def probability_alive_grid(
     recency = np.arange(0.0, T + step / 2, step)
     freq = np.arange(0, max_frequency + 1)
     xx, rr = np.meshgrid(freq, recency, indexing="ij")
-    p = model.probability_alive(xx, rr, np.full_like(rr, T))
+    p = model.probability_alive(xx, rr, T)
     p = np.where((xx == 0) & (rr > 0), np.nan, p)
     out = pd.DataFrame(p, index=pd.Index(freq, name="frequency"), columns=pd.Index(np.round(recency, 3), name="recency"))
     out.attrs.update(time_unit=model.time_unit_.value, T=T)
