@@ -68,9 +68,9 @@ simple = formulas.simple_clv(average_order_value, purchases_per_year, lifespan_y
 print(f"${average_order_value:,.0f} x {purchases_per_year:g} a year x {lifespan_years:g} years = ${simple:,.0f}")
 
 # %%
-assert simple == average_order_value * purchases_per_year * lifespan_years
+assert simple == average_order_value * purchases_per_year * lifespan_years, f"simple CLV should equal order value x orders per year x years; got {simple}"
 if (average_order_value, purchases_per_year, lifespan_years) == (100.0, 4.0, 3.0):
-    assert simple == 1200.0  # the textbook example
+    assert simple == 1200.0, f"simple CLV should be 1,200 dollars for the textbook example; got {simple}"  # the textbook example
 
 # %% [markdown]
 # ## 2. Revenue or margin?
@@ -88,8 +88,8 @@ profit_view = formulas.profit_times_retention_clv(annual_profit, lifespan_years)
 pd.Series({"revenue CLV": simple, "margin CLV": margin_value, "annual profit x retention time": profit_view}).round(2)
 
 # %%
-assert abs(margin_value - profit_view) < 1e-9
-assert margin_value <= simple
+assert abs(margin_value - profit_view) < 1e-9, f"the margin-based and profit-based CLV should agree; got {margin_value} and {profit_view}"
+assert margin_value <= simple, f"CLV on margin ({margin_value}) should not exceed CLV on revenue ({simple})"
 
 # %% [markdown]
 # ## 3. Present value: money later is worth less
@@ -110,8 +110,8 @@ formula_plots.plot_discounted_cash_flows(yearly_profit, factors, period_label="y
 plt.show()
 
 # %%
-assert pv < pv_now <= yearly_profit.sum() or discount_rate_annual == 0
-assert abs(pv - sum(annual_profit / (1 + discount_rate_annual) ** t for t in range(1, yearly_profit.size + 1))) < 1e-6
+assert pv < pv_now <= yearly_profit.sum() or discount_rate_annual == 0, f"paying at year end ({pv}) should be worth less than paying the first year up front ({pv_now}), which is at most the undiscounted sum"
+assert abs(pv - sum(annual_profit / (1 + discount_rate_annual) ** t for t in range(1, yearly_profit.size + 1))) < 1e-6, f"the present value {pv} should match summing each year's discounted profit by hand"
 
 # %% [markdown]
 # ## 4. The retention formula $m\,r/(1+d-r)$
@@ -145,11 +145,11 @@ plt.show()
 
 # %%
 long_sum = formulas.retention_clv_truncated(monthly_margin, retention_rate_monthly, discount_rate_monthly, 5000)
-assert abs(long_sum - clv_textbook) < 1e-6 * max(1.0, clv_textbook)
-assert abs(clv_with_first - (clv_textbook + monthly_margin)) < 1e-9
+assert abs(long_sum - clv_textbook) < 1e-6 * max(1.0, clv_textbook), f"a 5,000-month truncated sum ({long_sum}) should match the closed-form CLV ({clv_textbook})"
+assert abs(clv_with_first - (clv_textbook + monthly_margin)) < 1e-9, f"counting the first payment should add exactly one month's margin; got {clv_with_first} vs {clv_textbook} + {monthly_margin}"
 # With no discounting and the first payment counted, it is margin x expected lifetime.
 assert abs(formulas.retention_clv(monthly_margin, retention_rate_monthly, 0.0, include_first_payment=True)
-           - monthly_margin * formulas.expected_lifetime_periods(retention_rate_monthly)) < 1e-6
+           - monthly_margin * formulas.expected_lifetime_periods(retention_rate_monthly)) < 1e-6, "with no discounting and the first payment counted, CLV should equal margin x expected lifetime"
 
 # %% [markdown]
 # ## 5. Payback: when has a customer repaid their acquisition cost?
@@ -165,7 +165,7 @@ print(f"Paying ${acquisition_cost:,.0f} to win a subscriber: {payback_no_churn:.
       f"{payback:.1f} months with {1 - retention_rate_monthly:.0%} monthly churn and discounting.")
 
 # %%
-assert payback >= payback_no_churn
+assert payback >= payback_no_churn, f"payback with churn ({payback}) should not be shorter than without churn ({payback_no_churn})"
 
 # %% [markdown]
 # ## 6. Which input matters most? A tornado chart
@@ -190,12 +190,12 @@ plt.show()
 sens[["low_value", "high_value", "clv_low", "clv_high", "swing"]].round(3)
 
 # %%
-assert set(sens.index) == {"margin_per_period", "retention_rate", "discount_rate"}
-assert (sens["swing"].diff().dropna() <= 0).all()  # sorted, biggest first
-assert sens.index[-1] == "discount_rate"  # at monthly rates, discounting matters least
+assert set(sens.index) == {"margin_per_period", "retention_rate", "discount_rate"}, f"the sensitivity table should cover margin, retention and discount rate; got {list(sens.index)}"
+assert (sens["swing"].diff().dropna() <= 0).all(), "the sensitivity table should be sorted by swing, biggest first"  # sorted, biggest first
+assert sens.index[-1] == "discount_rate", f"at monthly rates the discount rate should matter least; got order {list(sens.index)}"  # at monthly rates, discounting matters least
 # Cutting churn by a tenth is worth more than losing it by a tenth costs (CLV is convex in churn).
 retention_row = sens.loc["retention_rate"]
-assert retention_row["change_high"] > -retention_row["change_low"]
+assert retention_row["change_high"] > -retention_row["change_low"], "raising retention should add more CLV than lowering it by the same amount removes"
 
 # %% [markdown]
 # ## 7. The trap of averages
@@ -236,11 +236,11 @@ if dataset.is_embedded:
 trap_table.round(2)
 
 # %%
-assert np.isfinite(trap_segments[["clv_of_average_customer", "average_clv"]]).all()
-assert (trap_segments[["clv_of_average_customer", "average_clv"]] > 0).all()
+assert np.isfinite(trap_segments[["clv_of_average_customer", "average_clv"]]).all(), "the CLV of the average customer and the average CLV should be finite in every segment"
+assert (trap_segments[["clv_of_average_customer", "average_clv"]] > 0).all(), "the CLV of the average customer and the average CLV should be positive in every segment"
 if dataset.is_embedded:
-    assert trap_segments["ratio"] > 1.05  # segments alone already show the gap
-    assert trap_truth["ratio"] > trap_segments["ratio"]  # the spread inside segments widens it
+    assert trap_segments["ratio"] > 1.05, f"on the embedded data segments alone should show a gap over 5%; got ratio {trap_segments['ratio']}"  # segments alone already show the gap
+    assert trap_truth["ratio"] > trap_segments["ratio"], f"the spread inside segments should widen the gap; got {trap_truth['ratio']} vs {trap_segments['ratio']}"  # the spread inside segments widens it
 
 # %% [markdown]
 # ## What this means for the business

@@ -80,12 +80,12 @@ plt.show()
 share.iloc[:6, :13].round(2)
 
 # %%
-assert long["share_active"].notna().all()  # observed cells only
-assert (long.loc[long["months_since_signup"] == 0, "share_active"] == 1).all()
+assert long["share_active"].notna().all(), "every observed cohort cell should have a share of active customers"  # observed cells only
+assert (long.loc[long["months_since_signup"] == 0, "share_active"] == 1).all(), "every cohort should be 100% active in its signup month"
 for cohort, g in long.groupby("cohort"):
     assert (np.diff(g["active"].to_numpy()) <= 0).all(), cohort  # nobody comes back
     row = share.loc[cohort]
-    assert row.notna().sum() == len(g) and row.iloc[: len(g)].notna().all()  # blanks only at the end
+    assert row.notna().sum() == len(g) and row.iloc[: len(g)].notna().all(), "a cohort row should have blanks only at the end, after its last observed month"  # blanks only at the end
 
 # %% [markdown]
 # ## 2. Churn by tenure falls as tenure grows
@@ -104,12 +104,12 @@ plt.show()
 by_tenure.head(13).round(3)
 
 # %%
-assert by_tenure["churn_rate"].between(0, 1).all()
-assert (by_tenure["at_risk"] >= min_at_risk).all()
+assert by_tenure["churn_rate"].between(0, 1).all(), "churn rates by tenure should lie between 0 and 1"
+assert (by_tenure["at_risk"] >= min_at_risk).all(), f"every tenure month shown should have at least {min_at_risk} customers at risk"
 if dataset.is_embedded:
     early = by_tenure.loc[by_tenure["months_since_signup"] <= 3, "churn_rate"].mean()
     later = by_tenure.loc[by_tenure["months_since_signup"].between(12, 24), "churn_rate"].mean()
-    assert later < 0.7 * early
+    assert later < 0.7 * early, f"on the embedded data later churn ({later}) should be below 70% of early churn ({early})"
 
 # %% [markdown]
 # **Why does churn fall?** The tempting story is that customers "get loyal" the longer they stay.
@@ -132,7 +132,7 @@ retention_plots.plot_retention_rate_curves(
 plt.show()
 
 # %%
-assert simulated_retention[-6:].mean() > simulated_retention[:3].mean() + 0.05
+assert simulated_retention[-6:].mean() > simulated_retention[:3].mean() + 0.05, "with each customer's churn fixed, pooled retention should still rise with tenure (last 6 months 5+ points above the first 3)"
 
 # %% [markdown]
 # ## 3. Projecting retention: constant churn vs the sBG
@@ -169,13 +169,13 @@ print(f"Log-likelihood: sBG {model.log_likelihood_:.1f}, constant churn {model.c
 errors.round(3)  # relative error of the projection in the held-back months
 
 # %%
-assert (np.diff(survivors.to_numpy()) <= 0).all()
-assert model.log_likelihood_ >= model.constant_churn_.log_likelihood_ - 0.01  # sBG nests constant churn
+assert (np.diff(survivors.to_numpy()) <= 0).all(), "the projected survivors should never increase"
+assert model.log_likelihood_ >= model.constant_churn_.log_likelihood_ - 0.01, f"the sBG fit ({model.log_likelihood_}) should be at least as likely as constant churn ({model.constant_churn_.log_likelihood_})"  # sBG nests constant churn
 if dataset.is_embedded:
-    assert errors.loc["mean", "sBG"] < 0.10
-    assert errors.loc["mean", "constant churn"] > 3 * errors.loc["mean", "sBG"]
+    assert errors.loc["mean", "sBG"] < 0.10, f"on the embedded data the sBG mean error should be below 10%; got {errors.loc['mean', 'sBG']}"
+    assert errors.loc["mean", "constant churn"] > 3 * errors.loc["mean", "sBG"], "on the embedded data constant churn should err at least 3 times as much as sBG"
     last = comparison.iloc[-1]
-    assert last["constant_churn"] < 0.6 * last["actual"]  # constant churn loses most survivors
+    assert last["constant_churn"] < 0.6 * last["actual"], f"constant churn should lose most survivors by the end; got {last['constant_churn']} vs actual {last['actual']}"  # constant churn loses most survivors
 
 # %% [markdown]
 # ## 4. What is a customer worth? DEL and DERL
@@ -218,9 +218,9 @@ except UnitMismatchError as err:
     print(err)
 
 # %%
-assert del_months > 1
-assert (np.diff(value_table["sBG"].to_numpy()) > 0).all()  # longer tenure, higher remaining value
-assert np.allclose(value_table["constant churn"], value_table["constant churn"].iloc[0])
+assert del_months > 1, f"the discounted expected lifetime should exceed one month; got {del_months}"
+assert (np.diff(value_table["sBG"].to_numpy()) > 0).all(), "under sBG the remaining value should rise with tenure"  # longer tenure, higher remaining value
+assert np.allclose(value_table["constant churn"], value_table["constant churn"].iloc[0]), "under constant churn the remaining value should be the same at every tenure"
 
 # %% [markdown]
 # ## 5. The published example: Fader & Hardie (2007)

@@ -70,7 +70,7 @@ km_horizon_months = min(horizon_months, *(survival.km_max_horizon_months(duratio
 if km_horizon_months < horizon_months:
     print(f"Your data cover {km_horizon_months} months: Kaplan-Meier results use that horizon, "
           f"parametric models extend to {horizon_months}.")
-assert durations["tenure_months"].ge(0).all() and len(durations) == len(dataset.subscriptions)
+assert durations["tenure_months"].ge(0).all() and len(durations) == len(dataset.subscriptions), "every subscription should get one non-negative tenure"
 
 # %% [markdown]
 # ## 1. Durations and right-censoring
@@ -89,7 +89,7 @@ print(f"{len(durations):,} subscribers; {share_active:.0%} still active on {data
 survival_plots.plot_customer_timelines(durations.sample(16, random_state=3), dataset.analysis_date)
 plt.show()
 if dataset.is_embedded:
-    assert abs(share_active - 1 / 3) < 0.05  # the introduction says "a third"
+    assert abs(share_active - 1 / 3) < 0.05, f"on the embedded data about a third should still be active; got {share_active:.1%}"  # the introduction says "a third"
 
 # %% [markdown]
 # Customers who signed up recently are almost all still active, and the longest-lived customers
@@ -128,16 +128,16 @@ plt.show()
 
 # %%
 # Counting open lifetimes as ended can only shorten them.
-assert (estimates["censored_as_churned"] <= estimates["kaplan_meier_rmst"] + 1e-9).all()
+assert (estimates["censored_as_churned"] <= estimates["kaplan_meier_rmst"] + 1e-9).all(), "counting open lifetimes as ended should never lengthen them beyond Kaplan-Meier"
 if dataset.is_embedded:
     error = (estimates["kaplan_meier_rmst"] / true_capped - 1).abs()
     assert (error < 0.05).all(), error  # Kaplan-Meier: within 5% of the truth in every channel
-    assert (estimates["dropping_censored"] < 0.8 * true_capped).all()  # naive: 20%+ too short
-    assert (estimates["censored_as_churned"] < 0.8 * true_capped).all()
+    assert (estimates["dropping_censored"] < 0.8 * true_capped).all(), "on the embedded data dropping censored customers should understate lifetimes by 20% or more in every channel"  # naive: 20%+ too short
+    assert (estimates["censored_as_churned"] < 0.8 * true_capped).all(), "on the embedded data counting censored as churned should understate lifetimes by 20% or more in every channel"
     shortfall = 1 - estimates[["dropping_censored", "censored_as_churned"]].div(true_capped, axis=0)
     print(f"The two shortcuts understate lifetimes by {shortfall.min().min():.0%} to {shortfall.max().max():.0%}.")
-    assert set(shortfall["dropping_censored"].nlargest(2).index) == {"referral", "search"}
-    assert shortfall["dropping_censored"].min() > 1 / 3  # the take-aways: "by a third or more"
+    assert set(shortfall["dropping_censored"].nlargest(2).index) == {"referral", "search"}, f"referral and search should lose the most by dropping censored customers; got {shortfall['dropping_censored'].nlargest(2).index.tolist()}"
+    assert shortfall["dropping_censored"].min() > 1 / 3, f"dropping censored customers should understate by a third or more; got {shortfall['dropping_censored'].min():.0%}"  # the take-aways: "by a third or more"
 
 # %% [markdown]
 # Both shortcuts make customers look **far shorter-lived** than they are (on the Beanstalk data,
@@ -175,11 +175,11 @@ summary_by_channel = lifetimes.lifetime_summary(km_channel, km_horizon_months)
 summary_by_channel.round(1)
 
 # %%
-assert summary_by_channel["churned"].le(summary_by_channel["customers"]).all()
-assert (summary_by_channel["expected_lifetime_months"] <= km_horizon_months).all()
+assert summary_by_channel["churned"].le(summary_by_channel["customers"]).all(), "a channel cannot have more churned customers than customers"
+assert (summary_by_channel["expected_lifetime_months"] <= km_horizon_months).all(), f"expected lifetimes should not exceed the {km_horizon_months}-month horizon"
 if dataset.is_embedded:
-    assert summary_by_channel["median_lifetime_months"].idxmax() == "referral"
-    assert summary_by_channel["median_lifetime_months"].idxmin() == "affiliate"
+    assert summary_by_channel["median_lifetime_months"].idxmax() == "referral", "on the embedded data referral should have the longest median lifetime"
+    assert summary_by_channel["median_lifetime_months"].idxmin() == "affiliate", "on the embedded data affiliate should have the shortest median lifetime"
 
 # %% [markdown]
 # ## 4. Expected lifetime to a horizon: the RMST
@@ -234,12 +234,12 @@ beyond = pd.DataFrame(
 beyond.round(1)
 
 # %%
-assert choice.summary["aic"].idxmin() == choice.best_name
-assert (beyond.iloc[:, 1] >= beyond.iloc[:, 0]).all()  # a longer horizon can only add months
+assert choice.summary["aic"].idxmin() == choice.best_name, f"the chosen model ({choice.best_name}) should be the one with the lowest AIC"
+assert (beyond.iloc[:, 1] >= beyond.iloc[:, 0]).all(), "a longer horizon should never give fewer expected months"  # a longer horizon can only add months
 if dataset.is_embedded:
     best_rmst = survival.restricted_mean_lifetime_months(choice.best, km_horizon_months)
-    assert abs(best_rmst / rmst_all - 1) < 0.03  # inside the data the chosen model agrees with Kaplan-Meier
-    assert choice.summary.index[-1] == "exponential"  # one constant churn rate fits worst
+    assert abs(best_rmst / rmst_all - 1) < 0.03, f"inside the data the chosen model should agree with Kaplan-Meier within 3%; got {best_rmst} vs {rmst_all}"  # inside the data the chosen model agrees with Kaplan-Meier
+    assert choice.summary.index[-1] == "exponential", f"the exponential (constant churn) model should fit worst; got order {list(choice.summary.index)}"  # one constant churn rate fits worst
 
 # %% [markdown]
 # Inside the data the curves agree with Kaplan-Meier; beyond it they fan out: the constant-churn
@@ -269,11 +269,11 @@ plt.show()
 
 # %%
 hazard_ratios = cox.summary["exp(coef)"]
-assert hazard_ratios.gt(0).all()
+assert hazard_ratios.gt(0).all(), "every hazard ratio should be positive"
 if dataset.is_embedded:
-    assert 1.3 < hazard_ratios["promo_signup"] < 1.7  # promo signups churn "about 1.5 times as fast"
-    assert hazard_ratios["channel=referral"] < 1 and hazard_ratios["channel=search"] < 1
-    assert hazard_ratios["channel=affiliate"] > 1
+    assert 1.3 < hazard_ratios["promo_signup"] < 1.7, f"promo signups should churn about 1.5 times as fast; got {hazard_ratios['promo_signup']:.2f}"  # promo signups churn "about 1.5 times as fast"
+    assert hazard_ratios["channel=referral"] < 1 and hazard_ratios["channel=search"] < 1, "on the embedded data referral and search should churn slower than the baseline channel"
+    assert hazard_ratios["channel=affiliate"] > 1, "on the embedded data affiliate should churn faster than the baseline channel"
 
 # %% [markdown]
 # ### Checking the proportional-hazards assumption
@@ -292,11 +292,11 @@ retention_plots.plot_churn_by_tenure(churn_by_tenure, by="channel", title="Churn
 plt.show()
 
 # %%
-assert set(ph_check["covariate"]) == set(cox.params_.index)
-assert ph_check["p_value"].between(0, 1).all()
+assert set(ph_check["covariate"]) == set(cox.params_.index), "the proportional-hazards check should cover every covariate of the Cox model"
+assert ph_check["p_value"].between(0, 1).all(), "p-values should lie between 0 and 1"
 if dataset.is_embedded:
     failing = set(ph_check.loc[~ph_check["proportional"], "covariate"])
-    assert {"channel=search", "promo_signup"} <= failing
+    assert {"channel=search", "promo_signup"} <= failing, f"channel=search and promo_signup should fail the proportional-hazards check; failing: {sorted(failing)}"
 
 # %% [markdown]
 # On the Beanstalk data the test flags the **search** channel and the **promotion** flag
@@ -333,8 +333,8 @@ plt.show()
 
 # %%
 side_by_side = pd.DataFrame({"Cox hazard ratio": cox.summary["exp(coef)"], "logit odds ratio": logit.odds_ratios["odds_ratio"]})
-assert (logit.odds_ratios["ci_lower"] <= logit.odds_ratios["ci_upper"]).all()
-assert logit.customers_used + logit.customers_excluded == len(durations)
+assert (logit.odds_ratios["ci_lower"] <= logit.odds_ratios["ci_upper"]).all(), "every odds-ratio lower bound should be at most its upper bound"
+assert logit.customers_used + logit.customers_excluded == len(durations), "every customer should be either used or excluded in the logistic model"
 if dataset.is_embedded:
     # Both models agree on every direction that matters.
     for name in ("promo_signup", "channel=referral", "channel=search", "channel=affiliate"):
@@ -385,14 +385,14 @@ ltv_plan.round(2)
 
 # %%
 for table in (ltv_channel, ltv_plan, ltv_extrapolated):
-    assert (table["clv"] - table["monthly_margin"] * table["discounted_lifetime_months"]).abs().max() < 1e-9
-    assert (table["discounted_lifetime_months"] <= table["expected_lifetime_months"] + 1e-9).all()
-assert (ltv_extrapolated["clv"] >= ltv_channel["clv"] - 1e-9).all()
+    assert (table["clv"] - table["monthly_margin"] * table["discounted_lifetime_months"]).abs().max() < 1e-9, "CLV should equal monthly margin x discounted lifetime months"
+    assert (table["discounted_lifetime_months"] <= table["expected_lifetime_months"] + 1e-9).all(), "discounted lifetime should not exceed the undiscounted expected lifetime"
+assert (ltv_extrapolated["clv"] >= ltv_channel["clv"] - 1e-9).all(), "extrapolating beyond the data should never lower a channel's CLV"
 if dataset.is_embedded:
-    assert ltv_channel["clv"].idxmax() == "referral" and ltv_channel["clv"].idxmin() == "affiliate"
-    assert ltv_plan["clv"].idxmax() == "premium"  # same lifetimes, higher margin
+    assert ltv_channel["clv"].idxmax() == "referral" and ltv_channel["clv"].idxmin() == "affiliate", f"referral should have the highest CLV and affiliate the lowest; got {ltv_channel['clv'].idxmax()} and {ltv_channel['clv'].idxmin()}"
+    assert ltv_plan["clv"].idxmax() == "premium", f"premium should have the highest CLV by plan; got {ltv_plan['clv'].idxmax()}"  # same lifetimes, higher margin
     times_affiliate = ltv_channel["clv"] / ltv_channel.at["affiliate", "clv"]
-    assert times_affiliate[["referral", "search"]].between(2, 3).all()  # "two to three times", below
+    assert times_affiliate[["referral", "search"]].between(2, 3).all(), f"referral and search CLV should be two to three times affiliate's; got {times_affiliate[['referral', 'search']].round(2).to_dict()}"  # "two to three times", below
 
 # %% [markdown]
 # ## What this means for the business

@@ -174,10 +174,10 @@ predicted_holdout = bgnbd.conditional_expected_purchases(
 actual_total, predicted_total = split["frequency_holdout"].sum(), predicted_holdout.sum()
 print(f"holdout purchases: actual {actual_total:,}, predicted {predicted_total:,.0f} "
       f"({predicted_total / actual_total - 1:+.1%})")
-assert np.isfinite(predicted_holdout).all() and (predicted_holdout >= 0).all()
-assert bgnbd.time_unit_ == time_unit
+assert np.isfinite(predicted_holdout).all() and (predicted_holdout >= 0).all(), "holdout predictions should be finite and non-negative for every customer"
+assert bgnbd.time_unit_ == time_unit, f"the model should use the time unit {time_unit!r}; got {bgnbd.time_unit_!r}"
 if dataset.is_embedded:
-    assert abs(predicted_total / actual_total - 1) < 0.15
+    assert abs(predicted_total / actual_total - 1) < 0.15, f"predicted holdout purchases should be within 15% of actual; got {predicted_total:.0f} vs {actual_total:.0f}"
 
 # %% [markdown]
 # ## 5. Is the customer still alive? And why one-time buyers always are
@@ -205,8 +205,8 @@ p_alive = pd.Series(full_model.probability_alive(summary["frequency"], summary["
                     index=summary.index)
 print(f"P(alive) of one-time buyers: min {p_alive[summary['frequency'] == 0].min():.3f}, "
       f"max {p_alive[summary['frequency'] == 0].max():.3f}")
-assert (p_alive[summary["frequency"] == 0] == 1).all()
-assert p_alive.between(0, 1).all()
+assert (p_alive[summary["frequency"] == 0] == 1).all(), "customers with no repeat purchase should have P(alive) = 1 under BG/NBD"
+assert p_alive.between(0, 1).all(), "P(alive) should lie between 0 and 1"
 
 # %% [markdown]
 # ## 6. Spend per purchase: Gamma-Gamma
@@ -229,7 +229,7 @@ if dataset.is_embedded:
 assert abs(correlation) < 0.3, "spend depends on frequency: Gamma-Gamma's independence assumption is doubtful"
 if dataset.is_embedded:
     true_mean = truth["gg_p"] * truth["gg_gamma"] / (truth["gg_q"] - 1)
-    assert abs(gamma_gamma.mean_order_value_ / true_mean - 1) < 0.05
+    assert abs(gamma_gamma.mean_order_value_ / true_mean - 1) < 0.05, f"Gamma-Gamma mean order value should be within 5% of the truth; got {gamma_gamma.mean_order_value_} vs {true_mean}"
 
 # %% [markdown]
 # ## 7. Predicted CLV per customer, and how to use the ranking
@@ -259,8 +259,8 @@ ranked.head(10).round(2)
 # %%
 segment_plots.plot_pareto_curve(segments.pareto_curve(clv["clv"]), highlight=0.1)
 plt.show()
-assert clv["clv"].notna().all() and (clv["clv"] >= 0).all()
-assert 0.1 <= top_decile_share <= 1
+assert clv["clv"].notna().all() and (clv["clv"] >= 0).all(), "every customer should get a CLV that is a non-negative number"
+assert 0.1 <= top_decile_share <= 1, f"the top decile should hold between 10% and 100% of CLV; got {top_decile_share}"
 
 # %% [markdown]
 # **How to use the ranking.** Predicted CLV is forward-looking: it already discounts customers who
@@ -314,10 +314,10 @@ if cdnow_orders is not None:
 
 # %%
 if cdnow_orders is not None:
-    assert len(fhl.calibration) == 2357 and fhl.no_repeat_customers == 1411
-    assert np.allclose(fhl.bgnbd.params_.round(3), [0.243, 4.414, 0.793, 2.426])
-    assert round(fhl.bgnbd.log_likelihood_, 1) == -9582.4
-    assert abs(week78["expected_cumulative"] / week78["actual_cumulative"] - 1) < 0.1
+    assert len(fhl.calibration) == 2357 and fhl.no_repeat_customers == 1411, f"the CDNOW calibration should have 2,357 customers, 1,411 without repeats; got {len(fhl.calibration)} and {fhl.no_repeat_customers}"
+    assert np.allclose(fhl.bgnbd.params_.round(3), [0.243, 4.414, 0.793, 2.426]), f"BG/NBD parameters should match Fader-Hardie-Lee (0.243, 4.414, 0.793, 2.426); got {fhl.bgnbd.params_.round(3).tolist()}"
+    assert round(fhl.bgnbd.log_likelihood_, 1) == -9582.4, f"BG/NBD log-likelihood should match Fader-Hardie-Lee (-9582.4); got {fhl.bgnbd.log_likelihood_:.1f}"
+    assert abs(week78["expected_cumulative"] / week78["actual_cumulative"] - 1) < 0.1, f"expected cumulative repeat purchases at week 78 should be within 10% of actual; got {week78['expected_cumulative']} vs {week78['actual_cumulative']}"
 
 # %% [markdown]
 # ## What this means for the business

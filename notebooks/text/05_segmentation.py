@@ -127,11 +127,11 @@ by_orders.head(6)
 
 # %%
 # The rule gives one score per distinct value, whatever the row order.
-assert scores.groupby("frequency")["f_score"].nunique().eq(1).all()
-assert scores.groupby("recency_days")["r_score"].nunique().eq(1).all()
-assert scores[["r_score", "f_score", "m_score"]].isin(range(1, n_scores + 1)).all().all()
+assert scores.groupby("frequency")["f_score"].nunique().eq(1).all(), "customers with the same frequency should get the same F score"
+assert scores.groupby("recency_days")["r_score"].nunique().eq(1).all(), "customers with the same recency should get the same R score"
+assert scores[["r_score", "f_score", "m_score"]].isin(range(1, n_scores + 1)).all().all(), f"every R, F and M score should be between 1 and {n_scores}"
 reshuffled = segments.percentile_scores(rfm["frequency"].sample(frac=1.0, random_state=1), n_scores)
-assert reshuffled.reindex(scores.index).equals(scores["f_score"])
+assert reshuffled.reindex(scores.index).equals(scores["f_score"]), "F scores should not depend on the order of the rows"
 
 # %% [markdown]
 # A simple, stated grid turns R and F into names (M describes basket size, not the relationship):
@@ -176,10 +176,10 @@ tier_value = customers.groupby("value_tier", observed=True)["clv"].sum() / custo
 tier_value.rename("share of predicted value").to_frame().style.format("{:.0%}")
 
 # %%
-assert top_value_share >= top_share  # the top x% can never hold less than x% of the value
-assert abs(tier_value.iloc[0] - top_value_share) < 0.02  # the top tier is the top of the curve
+assert top_value_share >= top_share, f"the top {top_share:.0%} should hold at least {top_share:.0%} of the value; got {top_value_share:.0%}"  # the top x% can never hold less than x% of the value
+assert abs(tier_value.iloc[0] - top_value_share) < 0.02, f"the top tier's value share ({tier_value.iloc[0]:.1%}) should match the top of the curve ({top_value_share:.1%})"  # the top tier is the top of the curve
 if dataset.is_embedded:
-    assert top_share != 0.2 or top_value_share > 0.8  # "more concentrated than the 80/20 rule of thumb"
+    assert top_share != 0.2 or top_value_share > 0.8, f"on the embedded data the top 20% should hold over 80% of value; got {top_value_share:.0%}"  # "more concentrated than the 80/20 rule of thumb"
 
 # %% [markdown]
 # On the Beanstalk data future value is even more concentrated than the "80/20" rule of thumb:
@@ -211,12 +211,12 @@ one_timers = customers["repeat_orders"] == 0
 pd.crosstab(customers["lifecycle_stage"], one_timers.map({True: "one order", False: "repeat buyer"}), margins=True)
 
 # %%
-assert (customers.loc[one_timers, "probability_alive"] == 1).all()  # BG/NBD by construction
-assert customers["lifecycle_stage"].notna().all()
+assert (customers.loc[one_timers, "probability_alive"] == 1).all(), "one-time buyers should have P(alive) = 1 under BG/NBD"  # BG/NBD by construction
+assert customers["lifecycle_stage"].notna().all(), "every customer should get a lifecycle stage"
 if dataset.is_embedded:
     # Without the recency rule, most one-time buyers would be "active".
-    assert (customers.loc[one_timers, "lifecycle_stage"] == "lapsed").mean() > 0.9
-    assert customers["lifecycle_stage"].eq("lapsed").mean() > 0.5  # section 2: "most shop customers have stopped buying"
+    assert (customers.loc[one_timers, "lifecycle_stage"] == "lapsed").mean() > 0.9, "on the embedded data over 90% of one-time buyers should be lapsed"
+    assert customers["lifecycle_stage"].eq("lapsed").mean() > 0.5, "on the embedded data most shop customers should be lapsed"  # section 2: "most shop customers have stopped buying"
 
 # %% [markdown]
 # Nobody is **new** in the embedded data: the shop's customers all placed their first order in early
@@ -246,11 +246,11 @@ plt.show()
 
 # %%
 for profile in (by_stage, by_rfm, stage_by_tier):
-    assert abs(profile["share_of_customers"].sum() - 1) < 1e-9
-    assert abs(profile["share_of_value"].sum() - 1) < 1e-9
+    assert abs(profile["share_of_customers"].sum() - 1) < 1e-9, f"customer shares should sum to 100%; got {profile['share_of_customers'].sum()}"
+    assert abs(profile["share_of_value"].sum() - 1) < 1e-9, f"value shares should sum to 100%; got {profile['share_of_value'].sum()}"
 if dataset.is_embedded:
-    assert by_stage["share_of_value"].idxmax() == "active"
-    assert by_rfm["share_of_value"].idxmax() == "champions"
+    assert by_stage["share_of_value"].idxmax() == "active", f"active customers should hold the largest share of value; got {by_stage['share_of_value'].idxmax()}"
+    assert by_rfm["share_of_value"].idxmax() == "champions", f"champions should hold the largest share of value; got {by_rfm['share_of_value'].idxmax()}"
 
 # %%
 named = by_rfm.reindex(["champions", "loyal", "hibernating"])
@@ -258,8 +258,8 @@ print(", ".join(f"{name}: churn risk {row.mean_churn_risk:.0%}, mean value ${row
                 for name, row in named.iterrows()))
 risk, value = named["mean_churn_risk"], named["mean_value"]
 if dataset.is_embedded:  # what the next paragraph says about the Beanstalk data
-    assert risk["hibernating"] > risk["champions"] and risk["loyal"] > risk["champions"]
-    assert value["hibernating"] < value["champions"] / 10
+    assert risk["hibernating"] > risk["champions"] and risk["loyal"] > risk["champions"], "hibernating and loyal customers should be at higher risk than champions"
+    assert value["hibernating"] < value["champions"] / 10, f"hibernating customers should be worth under a tenth of champions; got {value['hibernating']} vs {value['champions']}"
 
 # %% [markdown]
 # Two things to notice in the profiles (the numbers printed above). **Hibernating** customers
@@ -292,14 +292,14 @@ plot_forest(model.odds_ratios, "odds_ratio", "ci_lower", "ci_upper", title="What
 plt.show()
 
 # %%
-assert model.customers_used == len(early)
-assert (model.odds_ratios["ci_lower"] <= model.odds_ratios["odds_ratio"]).all()
+assert model.customers_used == len(early), f"the model should use every early customer; used {model.customers_used} of {len(early)}"
+assert (model.odds_ratios["ci_lower"] <= model.odds_ratios["odds_ratio"]).all(), "every odds ratio should be at or above its lower confidence bound"
 if dataset.is_embedded:
-    assert model.odds_ratios.at["orders_in_window", "odds_ratio"] > 1.1
-    assert model.odds_ratios.at["orders_in_window", "p_value"] < 0.001
+    assert model.odds_ratios.at["orders_in_window", "odds_ratio"] > 1.1, f"each order in the window should raise the odds by over 10%; got {model.odds_ratios.at['orders_in_window', 'odds_ratio']:.2f}"
+    assert model.odds_ratios.at["orders_in_window", "p_value"] < 0.001, f"orders in the window should be clearly significant (p < 0.001); got {model.odds_ratios.at['orders_in_window', 'p_value']}"
     # The simulator gives shop customers no channel effect; the model should not invent one.
     channel_rows = model.odds_ratios[model.odds_ratios.index.str.startswith("channel=")]
-    assert (channel_rows["p_value"] > 0.01).all()
+    assert (channel_rows["p_value"] > 0.01).all(), "no channel should be significant at the 1% level on the embedded data"
 
 # %% [markdown]
 # Early repeat orders and a bigger first basket both point to a future top customer; the

@@ -62,7 +62,7 @@ subs, spend = dataset.subscriptions, dataset.marketing_spend
 horizon = min(horizon_months, acquisition.longest_common_horizon_months(subs, dataset.analysis_date))
 if horizon < horizon_months:
     print(f"Horizon shortened from {horizon_months} to {horizon} months: the data do not show more in every channel.")
-assert horizon >= 1
+assert horizon >= 1, f"the horizon should be at least one month; got {horizon}"
 
 # %% [markdown]
 # ## 1. CAC by channel and month
@@ -95,11 +95,11 @@ toy = acquisition.cac_by_channel_month(toy_spend, toy_subs)
 toy
 
 # %%
-assert toy["cac"].iloc[1] is pd.NA and not toy["cac_defined"].iloc[1]
-assert acquisition.cac_by_channel(toy_spend, toy_subs).at["podcast", "cac"] == 1300 / 3  # pooled: still defined
+assert toy["cac"].iloc[1] is pd.NA and not toy["cac_defined"].iloc[1], "CAC should be missing (and flagged undefined) in a month with spend but no signups"
+assert acquisition.cac_by_channel(toy_spend, toy_subs).at["podcast", "cac"] == 1300 / 3, "pooled CAC for podcast should be its total spend over its signups (1300 / 3)"  # pooled: still defined
 # On any data: every missing CAC is flagged and explained, never infinite.
-assert (monthly["cac"].isna() == ~monthly["cac_defined"]).all()
-assert monthly.loc[~monthly["cac_defined"], "note"].ne("").all()
+assert (monthly["cac"].isna() == ~monthly["cac_defined"]).all(), "CAC should be missing exactly where it is flagged undefined"
+assert monthly.loc[~monthly["cac_defined"], "note"].ne("").all(), "every month with undefined CAC should carry a note saying why"
 print(f"{(~monthly['cac_defined']).sum()} channel-months without a defined CAC in this data set")
 
 # %% [markdown]
@@ -149,16 +149,16 @@ rankings = acquisition.channel_rankings(table)
 rankings
 
 # %%
-assert (table["ltv_to_cac_lower"] <= table["ltv_to_cac"]).all() and (table["ltv_to_cac"] <= table["ltv_to_cac_upper"]).all()
+assert (table["ltv_to_cac_lower"] <= table["ltv_to_cac"]).all() and (table["ltv_to_cac"] <= table["ltv_to_cac_upper"]).all(), "every LTV:CAC ratio should lie within its lower and upper bounds"
 if dataset.is_embedded:
     # The cheapest channel is not the best one: the two rankings differ, computed, not asserted in prose.
-    assert rankings["cheapest_first"].tolist() != rankings["best_ltv_to_cac_first"].tolist()
-    assert rankings["cheapest_first"].iloc[0] == "affiliate" and rankings["best_ltv_to_cac_first"].iloc[0] == "referral"
+    assert rankings["cheapest_first"].tolist() != rankings["best_ltv_to_cac_first"].tolist(), "ranking by cheapest CAC and by best LTV:CAC should differ on the embedded data"
+    assert rankings["cheapest_first"].iloc[0] == "affiliate" and rankings["best_ltv_to_cac_first"].iloc[0] == "referral", f"affiliate should be cheapest and referral best on LTV:CAC; got {rankings['cheapest_first'].iloc[0]} and {rankings['best_ltv_to_cac_first'].iloc[0]}"
     # Not a fluke of sampling: the intervals of the best and the cheapest channel do not overlap.
-    assert table.at["referral", "ltv_to_cac_lower"] > table.at["affiliate", "ltv_to_cac_upper"]
+    assert table.at["referral", "ltv_to_cac_lower"] > table.at["affiliate", "ltv_to_cac_upper"], "referral's lowest LTV:CAC should beat affiliate's highest"
     # The next paragraph: referral costs about twice affiliate; search costs most and returns least per dollar.
-    assert 1.7 < table.at["referral", "cac"] / table.at["affiliate", "cac"] < 2.3
-    assert table["cac"].astype(float).idxmax() == "search" == table["ltv_to_cac"].astype(float).idxmin()
+    assert 1.7 < table.at["referral", "cac"] / table.at["affiliate", "cac"] < 2.3, f"referral CAC should be about twice affiliate's (1.7 to 2.3 times); got {table.at['referral', 'cac'] / table.at['affiliate', 'cac']:.2f}"
+    assert table["cac"].astype(float).idxmax() == "search" == table["ltv_to_cac"].astype(float).idxmin(), "search should have both the highest CAC and the lowest LTV:CAC"
 
 # %% [markdown]
 # At Beanstalk Coffee, **affiliate** customers are the cheapest to acquire, but they leave fast. **Referral** customers
@@ -182,14 +182,14 @@ readable(payback, money=["cac"])
 
 # %%
 last = curves.groupby("channel")["cumulative_discounted_margin"].last()
-assert ((last - clv["clv"]).abs() < 1e-6).all()  # the curve ends at the channel's CLV
+assert ((last - clv["clv"]).abs() < 1e-6).all(), "each cumulative value curve should end at the channel's CLV"  # the curve ends at the channel's CLV
 paid = payback["paid_back_within_horizon"]
-assert (last[paid] >= payback.loc[paid, "cac"].astype(float)).all()
+assert (last[paid] >= payback.loc[paid, "cac"].astype(float)).all(), "every paid channel's cumulative value should reach its CAC by the end"
 if dataset.is_embedded:
-    assert payback["payback_months"].astype(float).idxmax() == "search"
-    assert 18 <= payback.at["search", "payback_months"] <= 30  # "about two years"
-    assert paid.all() and payback["payback_months"].astype(float).le(36).all()  # "all four pay back within three years"
-    assert payback["payback_months"].astype(float).max() > 2 * payback["payback_months"].astype(float).min()
+    assert payback["payback_months"].astype(float).idxmax() == "search", f"search should take the longest to pay back; got {payback['payback_months'].astype(float).idxmax()}"
+    assert 18 <= payback.at["search", "payback_months"] <= 30, f"search should pay back in about two years (18 to 30 months); got {payback.at['search', 'payback_months']}"  # "about two years"
+    assert paid.all() and payback["payback_months"].astype(float).le(36).all(), "all four channels should pay back within three years"  # "all four pay back within three years"
+    assert payback["payback_months"].astype(float).max() > 2 * payback["payback_months"].astype(float).min(), "the slowest payback should be more than twice the fastest"
 
 # %% [markdown]
 # ## 5. The 3:1 rule, examined
@@ -226,12 +226,12 @@ ratio_by_convention = pd.DataFrame(conventions).astype(float)
 ratio_by_convention.round(2)
 
 # %%
-assert (ratio_by_convention.iloc[:, 1] <= ratio_by_convention.iloc[:, 0] + 1e-9).all()  # fewer months, less value
+assert (ratio_by_convention.iloc[:, 1] <= ratio_by_convention.iloc[:, 0] + 1e-9).all(), "counting fewer months should never raise the LTV:CAC ratio"  # fewer months, less value
 if gross_margin_rate < 1:
-    assert (ratio_by_convention.iloc[:, 2] > ratio_by_convention.iloc[:, 0]).all()  # revenue flatters
+    assert (ratio_by_convention.iloc[:, 2] > ratio_by_convention.iloc[:, 0]).all(), "LTV:CAC on revenue should be higher than on margin in every channel"  # revenue flatters
 if dataset.is_embedded:
     meets = ratio_by_convention >= acquisition.RULE_OF_THUMB_LTV_TO_CAC
-    assert not meets.iloc[:, 0].any() and meets.iloc[:, 2].all()  # the verdict flips with the convention
+    assert not meets.iloc[:, 0].any() and meets.iloc[:, 2].all(), f"the 3:1 verdict should flip: no channel meets it on margin over {horizon} months, every channel on revenue"  # the verdict flips with the convention
 
 # %% [markdown]
 # On the Beanstalk data the verdict of "3:1" flips with the bookkeeping: on revenue every channel
@@ -290,11 +290,11 @@ best = acquisition.budget_scenario(baseline, best_split, elasticity)
 pd.DataFrame({"spend today": baseline["spend"], "best split": best_split}).round(0)
 
 # %%
-assert abs(scenario.at["total", "spend_scenario"] - scenario.at["total", "spend_baseline"]) < 1e-6  # money is moved, not added
-assert gain_by_elasticity.is_monotonic_increasing  # stronger diminishing returns, smaller gain
-assert best.at["total", "value_minus_spend_scenario"] >= scenario.at["total", "value_minus_spend_scenario"] - 1e-6
+assert abs(scenario.at["total", "spend_scenario"] - scenario.at["total", "spend_baseline"]) < 1e-6, "the scenario should move money between channels, not change total spend"  # money is moved, not added
+assert gain_by_elasticity.is_monotonic_increasing, "the gain should shrink as diminishing returns get stronger"  # stronger diminishing returns, smaller gain
+assert best.at["total", "value_minus_spend_scenario"] >= scenario.at["total", "value_minus_spend_scenario"] - 1e-6, "the best allocation should be at least as good as the scenario"
 if dataset.is_embedded:
-    assert gain_by_elasticity[elasticity] > 0  # moving money from search to referral pays, even with diminishing returns
+    assert gain_by_elasticity[elasticity] > 0, f"moving money from search to referral should pay at elasticity {elasticity}; got gain {gain_by_elasticity[elasticity]}"  # moving money from search to referral pays, even with diminishing returns
 
 # %% [markdown]
 # Even with strong diminishing returns, moving money from search to referral creates value, but the

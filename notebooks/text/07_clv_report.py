@@ -213,17 +213,17 @@ display(pd.DataFrame([
 
 # %%
 # Sanity checks that hold on any data.
-assert start < end <= dataset.analysis_date
-assert current["active_subscribers"] >= 0 and current["new_subscribers"] >= 0
-assert current["churn_rate"] is None or 0 <= current["churn_rate"] <= 1
-assert current["mrr"] >= 0 and current["shop_revenue"] >= 0
-assert abs(mix["share"].sum() - 1) < 1e-9
-assert (channels["clv"] > 0).all()
-assert list(history.index)[-1] == end and len(history) == history_periods
+assert start < end <= dataset.analysis_date, f"the report period should be {start} < {end} <= analysis date {dataset.analysis_date}"
+assert current["active_subscribers"] >= 0 and current["new_subscribers"] >= 0, "subscriber counts should not be negative"
+assert current["churn_rate"] is None or 0 <= current["churn_rate"] <= 1, f"churn rate should be missing or between 0 and 1; got {current['churn_rate']}"
+assert current["mrr"] >= 0 and current["shop_revenue"] >= 0, "MRR and shop revenue should not be negative"
+assert abs(mix["share"].sum() - 1) < 1e-9, f"the channel mix shares should sum to 100%; got {mix['share'].sum()}"
+assert (channels["clv"] > 0).all(), "every channel should have a positive CLV"
+assert list(history.index)[-1] == end and len(history) == history_periods, f"the history should end at {end} and cover {history_periods} periods; got {len(history)} ending {list(history.index)[-1]}"
 assert shop_now[1] == min(end, dataset.period_end("orders")), "the shop's period ends where the orders do"
-assert all(isinstance(s, str) and s for s in headlines + meaning)
+assert all(isinstance(s, str) and s for s in headlines + meaning), "every headline and meaning line should be a non-empty string"
 if dataset.is_embedded and not as_of_date:
     # Beanstalk Coffee: the cheapest channel to acquire through is not the best per dollar.
-    assert channels["cac"].astype(float).idxmin() == "affiliate"
-    assert channels["ltv_to_cac"].astype(float).idxmax() == "referral"
-    assert 1500 < current["active_subscribers"] < 1800
+    assert channels["cac"].astype(float).idxmin() == "affiliate", f"affiliate should have the lowest CAC; got {channels['cac'].astype(float).idxmin()}"
+    assert channels["ltv_to_cac"].astype(float).idxmax() == "referral", f"referral should have the best LTV:CAC; got {channels['ltv_to_cac'].astype(float).idxmax()}"
+    assert 1500 < current["active_subscribers"] < 1800, f"on the embedded data active subscribers should be 1,500 to 1,800; got {current['active_subscribers']}"

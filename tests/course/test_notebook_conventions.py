@@ -154,3 +154,24 @@ def test_the_currency_check_finds_what_jupyterlab_would_render_as_maths():
     assert currency_read_as_maths(escape_currency(old)) == []
     assert escape_currency(old) == r"AOV × frequency × lifespan (\$100 × 4 a year × 3 years = \$1,200)."
     assert currency_read_as_maths(r"The retention formula $m\,r/(1+d-r)$ and $$x$$, `$5` in code") == []
+
+
+def test_every_assert_in_a_notebook_says_what_went_wrong():
+    """An analyst running the course on their own data sees what was expected, never a bare AssertionError."""
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager  # turns %magics into Python
+
+    def bare_asserts(source: str) -> list[str]:
+        tree = ast.parse(TransformerManager().transform_cell(source))
+        return [ast.unparse(n) for n in ast.walk(tree) if isinstance(n, ast.Assert) and n.msg is None]
+
+    assert bare_asserts("%matplotlib inline\nassert x == 1\nassert y, 'y should be set'") == ["assert x == 1"]
+    bare = [
+        f"{path.name} cell {i}: {statement}"
+        for path in NOTEBOOKS
+        for i, cell in enumerate(_read(path).cells)
+        if cell.cell_type == "code"
+        for statement in bare_asserts(cell.source)
+    ]
+    assert not bare, "add a message saying what was expected (assert test, 'message'):\n" + "\n".join(bare)

@@ -488,3 +488,38 @@ def test_frequency_spend_correlation_checks_and_value():
         frequency_spend_correlation(three.assign(monetary_value=5.0))
     two_levels = pd.DataFrame({"frequency": [1, 2, 1, 2], "monetary_value": [10.0, 20.0, 10.0, 20.0]})
     assert frequency_spend_correlation(two_levels) == pytest.approx(1.0)
+
+
+def test_gamma_gamma_uses_only_repeat_buyers_with_weight():
+    """Customers without a repeat purchase, or with weight 0, carry no spend information: leaving
+    them in or out gives the same fit."""
+    rng = np.random.default_rng(7)
+    x = rng.integers(1, 6, 300)
+    nu = rng.gamma(3.0, 1 / 20.0, 300)                      # each buyer's spend rate (Gamma-Gamma story)
+    m = rng.gamma(6.0 * x, 1 / nu) / x                      # mean of x Gamma(6, nu) order values
+    w = np.ones(300)
+    x_all = np.concatenate([[0, 0, 2], x])
+    m_all = np.concatenate([[0.0, 0.0, 30.0], m])
+    w_all = np.concatenate([[5.0, 1.0, 0.0], w])
+    full = GammaGamma("week").fit(x_all, m_all, weights=w_all)
+    only = GammaGamma("week").fit(x, m, weights=w)
+    np.testing.assert_allclose(full.params_, only.params_, rtol=1e-8)
+    assert full.n_obs_ == only.n_obs_ == 300
+
+
+def test_gamma_gamma_needs_two_repeat_buyers_and_says_what_to_pass():
+    with pytest.raises(ValueError, match="did not settle"):          # two pass the count check ...
+        GammaGamma("week").fit([1, 2], [10.0, 25.0])                 # ... but cannot pin the model down
+    with pytest.raises(ValueError, match=r"found 1\. Use a longer calibration period or more customers\.$"):
+        GammaGamma("week").fit([0, 2], [0.0, 25.0])
+    with pytest.raises(ValueError, match=r"^Pass monetary_value along with frequency \(or a summary DataFrame\)\.$"):
+        GammaGamma("week").fit([1, 2])
+    with pytest.raises(ValueError, match=r"^The customer summary given to GammaGamma has no column monetary_value"):
+        GammaGamma("week").fit(pd.DataFrame({"frequency": [1, 2]}))
+
+
+def test_expected_purchases_checks_the_unit_of_t():
+    model = BetaGeoNBD.from_params(PUBLISHED, time_unit="week")
+    with pytest.raises(UnitMismatchError, match="time t"):
+        model.expected_purchases(12, time_unit="month")
+    assert model.expected_purchases(39, time_unit="week") == pytest.approx(model.expected_purchases(39))

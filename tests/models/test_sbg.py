@@ -442,3 +442,27 @@ def test_no_heterogeneity_warning_says_what_it_means():
                r"heterogeneity\), so alpha and beta are very large and poorly determined\.$")
     with pytest.warns(RuntimeWarning, match=message):
         sbg.ShiftedBetaGeometric("year").fit([1000, 800, 640, 512, 410])
+
+
+# Survivors 10, 9, 7, 7, 1: one churns at the first renewal, two at the second, none at the third,
+# six at the fourth, and one is still active after four periods (counts of 0 and 1 on purpose).
+SMALL_CHURNED = np.array([0.0, 1.0, 2.0, 0.0, 6.0])
+SMALL_CENSORED = np.array([0.0, 0.0, 0.0, 0.0, 1.0])
+
+
+def test_log_likelihood_by_hand_on_a_small_cohort():
+    """LL = sum_t n_t ln B(a+1, b+t-1)/B(a, b) + c ln B(a, b+4)/B(a, b), written out term by term."""
+    from scipy.special import betaln
+
+    a, b = 0.7, 1.2
+    by_hand = (1 * (betaln(a + 1, b + 0) - betaln(a, b)) + 2 * (betaln(a + 1, b + 1) - betaln(a, b))
+               + 6 * (betaln(a + 1, b + 3) - betaln(a, b)) + 1 * (betaln(a, b + 4) - betaln(a, b)))
+    assert sbg.sbg_log_likelihood(a, b, SMALL_CHURNED, SMALL_CENSORED) == pytest.approx(by_hand, rel=1e-12)
+
+
+def test_gradient_equals_finite_differences_on_a_small_cohort():
+    a, b, h = 0.7, 1.2, 1e-6
+    grad = sbg._sbg_gradient(a, b, SMALL_CHURNED, SMALL_CENSORED)
+    ll = lambda aa, bb: sbg.sbg_log_likelihood(aa, bb, SMALL_CHURNED, SMALL_CENSORED)  # noqa: E731
+    numeric = [(ll(a + h, b) - ll(a - h, b)) / (2 * h), (ll(a, b + h) - ll(a, b - h)) / (2 * h)]
+    np.testing.assert_allclose(grad, numeric, rtol=1e-6)

@@ -24,7 +24,8 @@ NOT_KILLED = {"survived", "no tests", "suspicious"}
 # Modules held to the stricter target: the models and the closed-form formulas.
 STRICT = ("clvlib.models.", "clvlib.analysis.formulas")
 STRICT_TARGET, OVERALL_TARGET = 0.95, 0.90
-_LINE = re.compile(r"^\s*(?P<module>[\w.]+)\.x_\w+__mutmut_\d+: (?P<status>.+?)\s*$")
+# Functions are named module.x_function__mutmut_N; methods module.xǁClassǁmethod__mutmut_N.
+_LINE = re.compile(r"^\s*(?P<module>[\w.]+?)\.x[_ǁ]\S*__mutmut_\d+: (?P<status>.+?)\s*$")
 
 
 def parse(results_text: str) -> dict[str, Counter]:

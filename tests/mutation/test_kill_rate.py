@@ -11,6 +11,7 @@ RESULTS = """
     clvlib.core.units.x_parse__mutmut_1: killed
     clvlib.core.units.x_parse__mutmut_2: no tests
     clvlib.core.units.x_parse__mutmut_3: not checked
+    clvlib.models.base.xǁFittedModelǁto_dict__mutmut_22: survived
 """
 
 
@@ -18,6 +19,7 @@ def test_parse_counts_statuses_per_module():
     counts = kill_rate.parse(RESULTS)
     assert counts["clvlib.analysis.formulas"] == {"killed": 1, "timeout": 1, "survived": 1}
     assert counts["clvlib.core.units"] == {"killed": 1, "no tests": 1, "not checked": 1}
+    assert counts["clvlib.models.base"] == {"survived": 1}  # a method's mutant counts for its module
 
 
 def test_kill_rate_counts_timeouts_as_killed_and_leaves_unrun_mutants_out():
@@ -34,6 +36,6 @@ def test_table_marks_missed_targets_and_main_exits_1(tmp_path, capsys):
     assert "66.7%" in formulas_row and "MISSED" in formulas_row     # 95% target for formulas
     assert "(1 mutants not run yet are left out.)" in report
     results = tmp_path / "results.txt"
-    results.write_text(RESULTS.replace("survived", "killed").replace("no tests", "killed"))
+    results.write_text(RESULTS.replace("survived", "killed").replace("no tests", "killed"), encoding="utf-8")
     assert kill_rate.main([str(results)]) == 0
     assert "100.0%" in capsys.readouterr().out
