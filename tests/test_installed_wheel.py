@@ -215,6 +215,7 @@ def test_the_report_command_runs_the_whole_course_from_the_wheel(installed):
     assert run["status"] == "ok" and len(run["notebooks"]) == 8
     assert all(nb["status"] == "ok" for nb in run["notebooks"])
     assert (work / "reports" / "latest" / "index.html").is_file()
+    assert (work / "reports" / "latest" / "glossary.html").is_file(), "the lessons link the glossary bundled in the wheel"
     bundle = python.parent.parent
     for name, entry in run["inputs"].items():
         path = Path(entry["path"])
@@ -240,5 +241,5 @@ def test_nothing_was_written_into_the_installed_package(installed):
     site = next(python.parent.parent.glob("lib/python*/site-packages"))
     assert not (site / "reports").exists() and not (site / "data").exists()
     package = site / "clvlib"
-    assert sorted(p.name for p in (package / "_bundled").iterdir()) == ["data", "notebooks", "params"]
+    assert sorted(p.name for p in (package / "_bundled").iterdir()) == ["data", "docs", "notebooks", "params"]
     assert not list(package.rglob("CDNOW_*")) and not (package / "_bundled" / "data" / "cache").exists()
