@@ -96,6 +96,38 @@ def compress_histories(frequency, recency, T, weights=None) -> pd.DataFrame:
     return table[table["n_customers"] > 0].reset_index(drop=True)
 
 
+def histories_table(model, frequency, recency, T, weights, name: str) -> pd.DataFrame:
+    """Validated, compressed histories from a customer summary DataFrame or three arrays.
+
+    Shared by the BG/NBD family and Pareto/NBD: the summary's recorded time unit must match
+    ``model.time_unit``; ``name`` is the model named in messages.
+    """
+    if isinstance(frequency, pd.DataFrame):
+        frame = frequency
+        unit = frame.attrs.get("time_unit")
+        if unit is not None:
+            check_same_unit(model.time_unit, unit, what="customer summary")
+        (frequency, recency, T), weights = summary_columns(
+            frame, ("frequency", "recency", "T"), weights, type(model).__name__,
+            " For a calibration/holdout split use clvlib.transactions.calibration_summary(split) first.",
+        )
+    elif recency is None or T is None:
+        raise ValueError("Pass recency and T along with frequency (or a summary DataFrame).")
+    table = compress_histories(frequency, recency, T, weights)
+    n_customers = table["n_customers"].sum()
+    if n_customers < 2:
+        raise ValueError(
+            f"{name} describes how customers differ, so it needs many customers; got "
+            f"{n_customers:g}. Fit it on the whole customer base."
+        )
+    if not (table["frequency"] > 0).any():
+        raise ValueError(
+            "No customer made a repeat purchase, so nothing tells the model how often "
+            "people buy or when they drop out. Use a longer calibration period or more customers."
+        )
+    return table
+
+
 def _log_terms(params, x, t_x, big_t):
     """A1 + A2 (shared), A3 (alive at T branch), A4 (dropped after t_x branch) per row."""
     r, alpha, a, b = params
@@ -231,29 +263,8 @@ class BetaGeoNBD(FittedModel):
         repeat-purchase counts with ``recency`` and ``T``. ``weights`` counts the
         customers each row stands for.
         """
-        if isinstance(frequency, pd.DataFrame):
-            frame = frequency
-            unit = frame.attrs.get("time_unit")
-            if unit is not None:
-                check_same_unit(self.time_unit, unit, what="customer summary")
-            (frequency, recency, T), weights = summary_columns(
-                frame, ("frequency", "recency", "T"), weights, "BetaGeoNBD",
-                " For a calibration/holdout split use clvlib.transactions.calibration_summary(split) first.",
-            )
-        elif recency is None or T is None:
-            raise ValueError("Pass recency and T along with frequency (or a summary DataFrame).")
-        table = compress_histories(frequency, recency, T, weights)
+        table = histories_table(self, frequency, recency, T, weights, "BG/NBD")
         n_customers = table["n_customers"].sum()
-        if n_customers < 2:
-            raise ValueError(
-                "BG/NBD describes how customers differ, so it needs many customers; got "
-                f"{n_customers:g}. Fit it on the whole customer base."
-            )
-        if not (table["frequency"] > 0).any():
-            raise ValueError(
-                "No customer made a repeat purchase, so nothing tells the model how often "
-                "people buy or when they drop out. Use a longer calibration period or more customers."
-            )
         x, t_x, big_t, n = (table[c].to_numpy(float) for c in ("frequency", "recency", "T", "n_customers"))
         histories = _Histories(x, t_x, big_t, n)
         value_and_grad = histories.value_and_grad
@@ -363,6 +374,7 @@ def probability_alive_grid(
 __all__ = [
     "BetaGeoNBD",
     "compress_histories",
+    "histories_table",
     "log_likelihood_and_gradient",
     "log_likelihood_per_customer",
     "probability_alive_grid",

@@ -35,13 +35,12 @@ BTYDplus's CDNOW estimates (39-week calibration, weeks):
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from scipy.special import expit
 
 from clvlib.core.units import TimeUnit, check_same_unit
 from clvlib.models.base import FittedModel, check_fitted
-from clvlib.models.fitting import maximize_log_likelihood, summary_columns
-from clvlib.models.noncontractual.bgnbd import BetaGeoNBD, _Histories, compress_histories
+from clvlib.models.fitting import maximize_log_likelihood
+from clvlib.models.noncontractual.bgnbd import BetaGeoNBD, _Histories, histories_table
 from clvlib.models.noncontractual.goodness_of_fit import bgnbd_pmf
 
 PARAMS = ["r", "alpha", "a", "b"]
@@ -96,30 +95,6 @@ def log_likelihood_and_gradient(params, frequency, recency, T, weights=None):
     return _MbgHistories(x, t_x, big_t, n).value_and_grad(params)
 
 
-def histories_table(model, frequency, recency, T, weights, name: str) -> pd.DataFrame:
-    """Validated, compressed histories from a customer summary DataFrame or three arrays."""
-    if isinstance(frequency, pd.DataFrame):
-        frame = frequency
-        unit = frame.attrs.get("time_unit")
-        if unit is not None:
-            check_same_unit(model.time_unit, unit, what="customer summary")
-        (frequency, recency, T), weights = summary_columns(
-            frame, ("frequency", "recency", "T"), weights, name,
-            " For a calibration/holdout split use clvlib.transactions.calibration_summary(split) first.",
-        )
-    elif recency is None or T is None:
-        raise ValueError("Pass recency and T along with frequency (or a summary DataFrame).")
-    table = compress_histories(frequency, recency, T, weights)
-    if table["n_customers"].sum() < 2:
-        raise ValueError(f"{name} describes how customers differ, so it needs many customers; fit it on the whole base.")
-    if not (table["frequency"] > 0).any():
-        raise ValueError(
-            "No customer made a repeat purchase, so nothing tells the model how often people buy "
-            "or when they drop out. Use a longer calibration period or more customers."
-        )
-    return table
-
-
 class ModifiedBetaGeoNBD(FittedModel):
     """MBG/NBD fitted by maximum likelihood; time is measured in ``time_unit``.
 
@@ -134,7 +109,7 @@ class ModifiedBetaGeoNBD(FittedModel):
 
     def fit(self, frequency, recency=None, T=None, weights=None) -> ModifiedBetaGeoNBD:
         """Fit to customer histories (as :meth:`BetaGeoNBD.fit`); returns self."""
-        table = histories_table(self, frequency, recency, T, weights, "ModifiedBetaGeoNBD")
+        table = histories_table(self, frequency, recency, T, weights, "MBG/NBD")
         x, t_x, big_t, n = (table[c].to_numpy(float) for c in ("frequency", "recency", "T", "n_customers"))
         value_and_grad = _MbgHistories(x, t_x, big_t, n).value_and_grad
         rate = max(np.dot(n, x) / max(np.dot(n, big_t), 1e-9), 1e-6)

@@ -50,8 +50,7 @@ from scipy.special import digamma, expit, gammaln, hyp2f1, hyperu
 from clvlib.core.units import TimeUnit
 from clvlib.models.base import FittedModel, check_fitted
 from clvlib.models.fitting import dot, maximize_log_likelihood, penalized
-from clvlib.models.noncontractual.bgnbd import BetaGeoNBD
-from clvlib.models.noncontractual.mbgnbd import histories_table
+from clvlib.models.noncontractual.bgnbd import BetaGeoNBD, histories_table
 
 PARAMS = ["r", "alpha", "s", "beta"]
 _REL_STEP = 1e-5  # central-difference step in the hypergeometric term's exponents, relative
@@ -174,7 +173,7 @@ class ParetoNBD(FittedModel):
         match the model's; an ``n_customers`` column is used as weights) or an array of
         repeat-purchase counts with ``recency`` and ``T``.
         """
-        table = histories_table(self, frequency, recency, T, weights, "ParetoNBD")
+        table = histories_table(self, frequency, recency, T, weights, "Pareto/NBD")
         n_customers = float(table["n_customers"].sum())
         x, t_x, big_t, n = (table[c].to_numpy(float) for c in ("frequency", "recency", "T", "n_customers"))
 
