@@ -344,3 +344,31 @@ def test_decimal_inputs_from_a_database_driver_are_accepted():
     assert formulas.simple_clv(Decimal("100"), 4, 3) == 1200.0
     assert formulas.expected_lifetime_periods(Decimal("0.75")) == 4.0
     assert formulas.present_value([Decimal("100"), Decimal("100")], 0.0) == 200.0
+
+
+def test_a_cost_equal_to_the_whole_lifetimes_margin_never_pays_back_quietly():
+    """Exactly at the cap m / (1 - q) the cumulative margin only approaches the cost: never, and
+    without numpy's divide-by-zero warning leaking out of the formula."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert formulas.payback_periods(20.0, 10.0, retention_rate=0.5) == math.inf  # cap 10 / 0.5
+        assert formulas.payback_periods(19.999, 10.0, retention_rate=0.5) < math.inf
+
+
+def test_retention_clv_refuses_a_retention_rate_of_one_with_the_whole_reason():
+    with pytest.raises(ValueError) as caught:
+        formulas.retention_clv(10.0, 1.0, 0.1)
+    assert str(caught.value) == (
+        "retention_rate must be at least 0 and below 1 (0.8 = 80% of customers stay each period); got 1.0. "
+        "A retention rate of 1 means customers never leave and the value is infinite."
+    )
+
+
+def test_whole_number_inputs_give_money_as_floats():
+    """A table of whole-dollar inputs must not come back as integers (a later division or a
+    currency format would then behave differently from the same table typed with decimals)."""
+    values = formulas.simple_clv(np.array([100, 50]), np.array([4, 2]), 3)
+    assert values.dtype == np.float64 and values.tolist() == [1200.0, 300.0]
+    assert isinstance(formulas.simple_clv(100, 4, 3), float)

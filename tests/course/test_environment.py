@@ -21,6 +21,9 @@ from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[2]
 CONDA_TO_PYPI = {"python-duckdb": "duckdb"}
+# Extras a checkout does not install by default: each has its own make target (`make test-spark`,
+# `make site`) and its own lock file, requirements/<extra>.txt, resolved against constraints.txt.
+OPT_IN_EXTRAS = ("spark", "site")
 
 
 def _pyproject_requirements() -> dict[str, Requirement]:
@@ -47,7 +50,9 @@ def _locked() -> dict[str, Version]:
     """The locked version for this interpreter and platform (the lock is universal: a package
     may have one line per Python version, each with its environment marker)."""
     out = {}
-    for line in (ROOT / "requirements" / "constraints.txt").read_text().splitlines():
+    lock_files = ["constraints.txt"] + [f"{extra}.txt" for extra in OPT_IN_EXTRAS]
+    text = "\n".join((ROOT / "requirements" / f).read_text() for f in lock_files if (ROOT / "requirements" / f).exists())
+    for line in text.splitlines():
         m = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#\\]+)\s*(?:;\s*([^\\#]+))?", line)
         if m and (m.group(3) is None or Marker(m.group(3).strip()).evaluate()):
             out[canonicalize_name(m.group(1))] = Version(m.group(2))
@@ -118,7 +123,7 @@ def test_environment_yml_tags_each_extra_like_pyproject():
     """A conda line's trailing '(course)', '(dev)' or '(large)' is the extra pyproject puts it in."""
     group_of = {name: group for group, names in _extras().items() for name in names}
     text = (ROOT / "environment.yml").read_text()
-    lines = re.findall(r"^\s*- ([a-z0-9_.\-]+)=\S+\s*#.*?(?:\((course|dev|large)\))?\s*$", text, flags=re.M)
+    lines = re.findall(r"^\s*- ([a-z0-9_.\-]+)=\S+\s*#.*?(?:\((course|dev|large|spark|site)\))?\s*$", text, flags=re.M)
     assert len(lines) == len(group_of), "one environment.yml line per pyproject requirement"
     for name, tag in lines:
         name = canonicalize_name(CONDA_TO_PYPI.get(name, name))
@@ -128,7 +133,7 @@ def test_environment_yml_tags_each_extra_like_pyproject():
 def test_the_makefile_installs_every_extra():
     makefile = (ROOT / "Makefile").read_text()
     extras = re.search(r"^EXTRAS\s*:=\s*(\S+)", makefile, flags=re.M).group(1)
-    assert set(extras.split(",")) == set(_extras()) - {"core"}
+    assert set(extras.split(",")) == set(_extras()) - {"core", *OPT_IN_EXTRAS}
     assert "-e '.[$(EXTRAS)]'" in makefile
 
 

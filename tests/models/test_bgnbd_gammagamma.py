@@ -523,3 +523,18 @@ def test_expected_purchases_checks_the_unit_of_t():
     with pytest.raises(UnitMismatchError, match="time t"):
         model.expected_purchases(12, time_unit="month")
     assert model.expected_purchases(39, time_unit="week") == pytest.approx(model.expected_purchases(39))
+
+
+def test_bgnbd_unit_mismatch_messages_name_what_is_in_the_wrong_unit():
+    ds = load_dataset()
+    weekly = summarize_transactions(ds.orders, ds.analysis_date, time_unit="week")
+    with pytest.raises(UnitMismatchError) as caught:
+        BetaGeoNBD(time_unit="month").fit(weekly)
+    assert str(caught.value) == (
+        "The model was fitted in months but the customer summary is in weeks. Convert the customer "
+        "summary to months (clvlib.core.units.convert_periods) or refit the model."
+    )
+    model = BetaGeoNBD.from_params({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}, time_unit="week")
+    with pytest.raises(UnitMismatchError) as caught:
+        model.expected_purchases(12, time_unit="month")
+    assert str(caught.value).startswith("The model was fitted in weeks but the time t is in months.")

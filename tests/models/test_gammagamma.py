@@ -75,3 +75,68 @@ def test_expected_spend_is_the_posterior_mean_by_numerical_integration():
         mean_spend = integrate.quad(lambda nu, k=posterior_kernel: p / nu * k(nu), 0, upper,
                                     epsabs=0, epsrel=1e-12, limit=200)[0] / mass
         assert float(gg.conditional_expected_order_value(x, mbar)[0]) == pytest.approx(mean_spend, rel=1e-8), (x, mbar)
+
+
+def test_one_time_buyers_are_left_out_of_the_fit_without_a_free_orders_warning():
+    """Customers with no repeat purchase carry no spend information: they are not fitted and are
+    not "free-order" customers (a mean spend of 0 there means "no repeat order", not "free")."""
+    import warnings
+
+    rng = np.random.default_rng(3)
+    x = rng.integers(1, 6, 300).astype(float)
+    m = rng.gamma(6.0, 5.0, 300)
+    repeat_only = GammaGamma(time_unit="week").fit(x, m)
+    x_all, m_all = np.r_[x, np.zeros(200)], np.r_[m, np.zeros(100), np.full(100, 20.0)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a FreeOrdersWarning here would be a false alarm
+        with_one_timers = GammaGamma(time_unit="week").fit(x_all, m_all)
+    assert with_one_timers.n_obs_ == 300 and with_one_timers.n_free_spend_excluded_ == 0
+    np.testing.assert_allclose(with_one_timers.params_, repeat_only.params_, rtol=1e-9)
+
+
+def test_free_orders_warning_points_at_the_users_line():
+    from clvlib.models.noncontractual.gammagamma import FreeOrdersWarning
+
+    x, m = np.array([1.0, 2.0, 3.0, 2.0]), np.array([0.0, 10.0, 14.0, 30.0])
+    with pytest.warns(FreeOrdersWarning) as caught:
+        GammaGamma(time_unit="week").fit(x, m)
+    assert caught[0].filename == __file__, "stacklevel: the warning names the caller's file, not clvlib's"
+
+
+def test_rows_that_stand_for_no_customer_change_nothing():
+    """A zero weight (a distinct history no customer has) is not a customer, free orders or not."""
+    x, m, w = np.array([1.0, 2.0, 3.0, 2.0, 4.0]), np.array([12.0, 10.0, 14.0, 30.0, 22.0]), np.ones(5)
+    plain = GammaGamma(time_unit="week").fit(x, m, weights=w)
+    padded = GammaGamma(time_unit="week").fit(np.r_[x, 2.0], np.r_[m, 0.0], weights=np.r_[w, 0.0])
+    assert padded.n_obs_ == 5 and padded.n_free_spend_excluded_ == 0
+    np.testing.assert_allclose(padded.params_, plain.params_, rtol=1e-9)
+
+
+def test_unit_messages_say_what_to_do_in_full():
+    from clvlib.core.units import UnitMismatchError
+    from clvlib.data import load_dataset
+    from clvlib.transactions import summarize_transactions
+
+    x, m = np.array([1.0, 2.0, 3.0]), np.array([12.0, 10.0, 14.0])
+    with pytest.raises(ValueError) as caught:
+        GammaGamma(time_unit=None).fit(x, m)
+    assert str(caught.value) == (
+        "GammaGamma cannot tell the time unit of these customers: spend has none, but the summary it "
+        "came from does, and the BG/NBD model it is combined with must share it. Fit on a summary from "
+        "clvlib.transactions.summarize_transactions, or pass GammaGamma(time_unit='week')."
+    )
+    ds = load_dataset()
+    weekly = summarize_transactions(ds.orders, ds.analysis_date, time_unit="week")
+    with pytest.raises(UnitMismatchError) as caught:
+        GammaGamma(time_unit="month").fit(weekly)
+    assert str(caught.value) == (
+        "The model was fitted in months but the customer summary is in weeks. Convert the customer "
+        "summary to months (clvlib.core.units.convert_periods) or refit the model."
+    )
+
+
+def test_a_fit_the_data_cannot_pin_down_says_so_by_name():
+    """Every customer spending exactly the same: no spread to learn from, so p and q run off."""
+    with pytest.raises(ValueError) as caught:
+        GammaGamma(time_unit="week").fit(np.array([1.0, 2, 3, 4, 2, 1]), np.full(6, 20.0))
+    assert str(caught.value).startswith("The Gamma-Gamma fit did not settle: p, q ran off towards infinity.")

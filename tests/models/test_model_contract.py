@@ -103,6 +103,8 @@ RECIPES: dict[str, Recipe] = {
     "ShiftedBetaGeometric": Recipe("month", lambda _: (SBG_SURVIVORS,), 3000.0, _sbg_predictions),
     "ConstantChurn": Recipe("month", lambda _: (SBG_SURVIVORS,), 3000.0, _retention_predictions),
     "BetaGeoNBD": Recipe("week", lambda s: (s,), 2500.0, _bgnbd_predictions),
+    # Without covariates (the class's r, alpha, a, b); with them: tests/models/test_bgnbd_covariates.py.
+    "BetaGeoNBDWithCovariates": Recipe("week", lambda s: (s,), 2500.0, _bgnbd_predictions),
     "ParetoNBD": Recipe("week", lambda s: (s,), 2500.0, lambda m, h: [
         *_bgnbd_predictions(m, h), m.discounted_expected_residual_transactions(0.002, *h),
         m.probability_of_n_purchases(np.arange(5), 52.0)]),
@@ -198,7 +200,11 @@ def test_to_dict_from_dict_round_trip_through_json(fitted):
 def test_from_dict_refuses_another_models_dictionary(fitted):
     cls, _, model, _, _ = fitted
     other = next(c for c in MODELS if c is not cls)
-    with pytest.raises(ValueError, match=f"a saved {cls.__name__}.*{other.__name__}.from_dict"):
+    message = (
+        rf"^This dictionary is a saved {cls.__name__}, so {other.__name__}\.from_dict cannot load it\. "
+        rf"Load it with {cls.__name__}\.from_dict\(\.\.\.\)\.$"
+    )
+    with pytest.raises(ValueError, match=message):
         other.from_dict(model.to_dict())
     with pytest.raises(ValueError, match="not a saved model"):
         cls.from_dict({"params": {}})
@@ -224,6 +230,42 @@ def test_from_params_checks_names_and_values(fitted):
         cls.from_params([-1.0] * len(names), time_unit=recipe.time_unit)
     with pytest.raises(ValueError, match=f"{len(names)} parameters"):
         cls.from_params([0.5] * (len(names) + 1), time_unit=recipe.time_unit)
+
+
+def test_from_params_messages_name_every_problem_in_plain_words(fitted):
+    """The whole message, not a fragment: a user reads it, so a garbled join is a bug."""
+    cls, recipe, _, _, _ = fitted
+    names, unit = list(cls.param_names), recipe.time_unit
+    listed = ", ".join(names)
+
+    def message(params) -> str:
+        with pytest.raises(ValueError) as caught:
+            cls.from_params(params, time_unit=unit)
+        return str(caught.value)
+
+    two = names[:2]  # a one-parameter model has only one to leave out
+    assert message({n: 1.0 for n in names[2:]} | {"zeta": 1.0, "eta": 2.0}) == (
+        f"{cls.__name__} has the parameters {listed}; missing {', '.join(two)}; unknown zeta, eta."
+    )
+    assert message({n: 1.0 for n in names[1:]}) == f"{cls.__name__} has the parameters {listed}; missing {names[0]}."
+    assert message({**dict.fromkeys(names, 0.5), "zeta": 1.0}) == (
+        f"{cls.__name__} has the parameters {listed}; unknown zeta."
+    )
+    assert message([0.5] * (len(names) + 1)) == (
+        f"{cls.__name__} has {len(names)} parameters ({listed}); got {len(names) + 1} values."
+    )
+    zero_and_nan = ([0.0, float("nan")] + [0.5] * len(names))[: len(names)]
+    assert message(zero_and_nan) == (
+        f"{cls.__name__} parameters must be positive numbers; check {', '.join(two)}."
+    )
+
+
+def test_from_params_reads_numbers_written_as_text(fitted):
+    """Parameters read back from a CSV or YAML file arrive as strings: they are numbers all the same."""
+    cls, recipe, model, _, history = fitted
+    as_text = [repr(float(v)) for v in model.params_]
+    known = cls.from_params(as_text, time_unit=recipe.time_unit)
+    np.testing.assert_array_equal(known.params_.to_numpy(), model.params_.to_numpy())
 
 
 def test_saved_dictionary_has_one_schema_and_keeps_the_extra_state(fitted):

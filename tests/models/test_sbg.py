@@ -466,3 +466,16 @@ def test_gradient_equals_finite_differences_on_a_small_cohort():
     ll = lambda aa, bb: sbg.sbg_log_likelihood(aa, bb, SMALL_CHURNED, SMALL_CENSORED)  # noqa: E731
     numeric = [(ll(a + h, b) - ll(a - h, b)) / (2 * h), (ll(a, b + h) - ll(a, b - h)) / (2 * h)]
     np.testing.assert_allclose(grad, numeric, rtol=1e-6)
+
+
+def test_the_constant_churn_warning_points_at_the_users_line_and_needs_a_real_tie():
+    """The warning fires only when the sBG is no better than constant churn (within 0.01 of its
+    log-likelihood): a small but real improvement (0.17 here) is heterogeneity, not a tie."""
+    with pytest.warns(RuntimeWarning, match="no better than constant churn") as caught:
+        sbg.ShiftedBetaGeometric("year").fit([1000, 800, 640, 512, 410])
+    assert caught[0].filename == __file__, "stacklevel: the warning names the caller's file"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = sbg.ShiftedBetaGeometric("year").fit([1000, 800, 645, 521, 423])
+    gain = model.log_likelihood_ - model.constant_churn_.log_likelihood_
+    assert 0.05 < gain < 0.5, f"the example must sit between the threshold and 1: gain {gain:.3f}"

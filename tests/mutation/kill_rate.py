@@ -7,6 +7,12 @@ a mutant no test reaches ("no tests"). Mutants not run yet are left out and repo
 Targets (issue 17): 95% for the models and the closed-form formulas, 90% over everything
 mutated. The script exits 1 when a target is missed, so `make mutate` fails loudly.
 
+Equivalent mutants -- changes that cannot alter behaviour, such as ``float("NAN")`` for
+``float("nan")`` -- are recorded in ``tests/mutation/equivalent.txt``, one per line with the
+mutated line and a one-line reason, and left out of the rate. mutmut numbers mutants in
+order, so a code change renumbers them: each record is re-checked against ``mutmut show``
+and a record whose mutated line no longer matches is reported as stale and NOT left out.
+
 Usage: ``python tests/mutation/kill_rate.py [results.txt]`` -- without a file it calls
 ``mutmut results --all true`` itself.
 """
@@ -21,6 +27,8 @@ from pathlib import Path
 
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
 NOT_KILLED = {"survived", "no tests", "suspicious"}
+EQUIVALENT = "equivalent"  # a survivor recorded (and re-checked) as unable to change behaviour
+EQUIVALENT_FILE = Path(__file__).with_name("equivalent.txt")
 # Modules held to the stricter target: the models and the closed-form formulas.
 STRICT = ("clvlib.models.", "clvlib.analysis.formulas")
 STRICT_TARGET, OVERALL_TARGET = 0.95, 0.90
@@ -28,14 +36,56 @@ STRICT_TARGET, OVERALL_TARGET = 0.95, 0.90
 _LINE = re.compile(r"^\s*(?P<module>[\w.]+?)\.x[_ǁ]\S*__mutmut_\d+: (?P<status>.+?)\s*$")
 
 
-def parse(results_text: str) -> dict[str, Counter]:
-    """Count mutant statuses per module from ``mutmut results --all true`` output."""
-    counts: dict[str, Counter] = defaultdict(Counter)
+def statuses(results_text: str) -> dict[str, tuple[str, str]]:
+    """Mutant name -> (module, status) from ``mutmut results --all true`` output."""
+    found = {}
     for line in results_text.splitlines():
         match = _LINE.match(line)
         if match:
-            counts[match["module"]][match["status"]] += 1
+            found[line.split(":")[0].strip()] = (match["module"], match["status"])
+    return found
+
+
+def parse(results_text: str, equivalent: set[str] = frozenset()) -> dict[str, Counter]:
+    """Count mutant statuses per module; survivors named in ``equivalent`` count as equivalent."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for name, (module, status) in statuses(results_text).items():
+        counts[module][EQUIVALENT if status == "survived" and name in equivalent else status] += 1
     return counts
+
+
+def read_equivalents(text: str) -> dict[str, tuple[str, str]]:
+    """``name || mutated line || reason`` records (``#`` starts a comment) -> name: (line, reason)."""
+    records = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [part.strip() for part in line.split(" || ")]
+        if len(parts) != 3 or not all(parts):
+            raise ValueError(f"equivalent.txt line {number}: write 'mutant name || mutated line || reason'.")
+        records[parts[0]] = (parts[1], parts[2])
+    return records
+
+
+def confirmed_equivalents(records: dict[str, tuple[str, str]], shown_line) -> tuple[set[str], list[str]]:
+    """The records whose mutant still makes the recorded change (``shown_line(name)`` gives the
+    mutant's added line, or None), and a note for each stale one."""
+    confirmed, stale = set(), []
+    for name, (line, _) in records.items():
+        now = shown_line(name)
+        if now is not None and " ".join(now.split()) == " ".join(line.split()):
+            confirmed.add(name)
+        else:
+            stale.append(f"stale: {name} no longer makes the recorded change ({line}); re-check it")
+    return confirmed, stale
+
+
+def _mutmut_shown_line(name: str) -> str | None:
+    mutmut = Path(sys.executable).with_name("mutmut")
+    shown = subprocess.run([str(mutmut), "show", name], capture_output=True, text=True).stdout
+    added = [ln[1:].strip() for ln in shown.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
+    return added[0] if len(added) == 1 else None
 
 
 def kill_rate(counter: Counter) -> float | None:
@@ -69,6 +119,8 @@ def table(counts: dict[str, Counter]) -> tuple[str, bool]:
         f"{sum(total[s] for s in NOT_KILLED):>8} {_pct(overall):>6}  "
         f"{OVERALL_TARGET:.0%}{'' if overall_met else '  MISSED'}"
     )
+    if total[EQUIVALENT]:
+        rows.append(f"({total[EQUIVALENT]} survivors recorded as equivalent in tests/mutation/equivalent.txt are left out.)")
     not_run = total["not checked"] + total["skipped"]
     if not_run:
         rows.append(f"({not_run} mutants not run yet are left out.)")
@@ -88,8 +140,17 @@ def main(argv: list[str] | None = None) -> int:
         text = subprocess.run(
             [str(mutmut), "results", "--all", "true"], capture_output=True, text=True, check=True
         ).stdout
-    report, ok = table(parse(text))
+    survivors = {name for name, (_, status) in statuses(text).items() if status == "survived"}
+    records = {n: r for n, r in read_equivalents(EQUIVALENT_FILE.read_text(encoding="utf-8")).items() if n in survivors}
+    equivalent, stale = confirmed_equivalents(records, _mutmut_shown_line if not argv else lambda n: records[n][0])
+    report, ok = table(parse(text, equivalent))
     print(report)
+    for note in stale:
+        print(note)
+    left = sorted(survivors - equivalent)
+    print(f"Survivors ({len(left)}): `mutmut show NAME` shows each change." if left else "No survivors.")
+    for name in left:
+        print(f"  {name}")
     return 0 if ok else 1
 
 

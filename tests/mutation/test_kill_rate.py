@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.mutation import kill_rate
 
 RESULTS = """
@@ -39,3 +41,35 @@ def test_table_marks_missed_targets_and_main_exits_1(tmp_path, capsys):
     results.write_text(RESULTS.replace("survived", "killed").replace("no tests", "killed"), encoding="utf-8")
     assert kill_rate.main([str(results)]) == 0
     assert "100.0%" in capsys.readouterr().out
+
+
+def test_recorded_equivalent_survivors_are_left_out_of_the_rate():
+    counts = kill_rate.parse(RESULTS, equivalent={"clvlib.analysis.formulas.x_simple_clv__mutmut_3"})
+    assert counts["clvlib.analysis.formulas"] == {"killed": 1, "timeout": 1, "equivalent": 1}
+    assert kill_rate.kill_rate(counts["clvlib.analysis.formulas"]) == 1.0
+    report, _ = kill_rate.table(counts)
+    assert "(1 survivors recorded as equivalent in tests/mutation/equivalent.txt are left out.)" in report
+    killed_named = kill_rate.parse(RESULTS, equivalent={"clvlib.core.units.x_parse__mutmut_1"})
+    assert killed_named["clvlib.core.units"]["killed"] == 1, "only a survivor can be equivalent"
+
+
+def test_an_equivalent_record_whose_mutant_changed_is_stale_and_still_counts():
+    records = kill_rate.read_equivalents(
+        "# comment\n"
+        "m.x_f__mutmut_1 || return float('NAN') || float reads NAN as nan\n"
+        "m.x_f__mutmut_2 || start = 2.0 || a starting point\n"
+    )
+    shown = {"m.x_f__mutmut_1": "return   float('NAN')", "m.x_f__mutmut_2": "start = 3.0"}
+    confirmed, stale = kill_rate.confirmed_equivalents(records, shown.get)
+    assert confirmed == {"m.x_f__mutmut_1"}, "whitespace differences do not matter; a different change does"
+    assert stale == ["stale: m.x_f__mutmut_2 no longer makes the recorded change (start = 2.0); re-check it"]
+    with pytest.raises(ValueError, match=r"line 1: write 'mutant name \|\| mutated line \|\| reason'"):
+        kill_rate.read_equivalents("m.x_f__mutmut_1 || no reason given")
+
+
+def test_the_recorded_equivalents_each_give_a_reason():
+    records = kill_rate.read_equivalents(kill_rate.EQUIVALENT_FILE.read_text(encoding="utf-8"))
+    assert records, "the file exists and parses"
+    for name, (_line, reason) in records.items():
+        assert kill_rate._LINE.match(f"    {name}: survived"), f"{name} is not a mutmut mutant name"
+        assert len(reason.split()) >= 3, f"{name}: say why it cannot change behaviour"

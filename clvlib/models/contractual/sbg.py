@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from clvlib.core.checks import user_stacklevel
 from clvlib.core.units import TimeUnit
 from clvlib.models.base import check_fitted
 from clvlib.models.contractual.constant_churn import ConstantChurn
@@ -175,7 +176,7 @@ class ShiftedBetaGeometric(RetentionModel):
                 "The sBG fits no better than constant churn: these customers look alike (no sign "
                 "of heterogeneity), so alpha and beta are very large and poorly determined.",
                 RuntimeWarning,
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
         self._set_fit(
             params, time_unit=self.time_unit, log_likelihood=log_likelihood,
