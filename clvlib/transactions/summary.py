@@ -13,6 +13,15 @@ These four numbers are all the BG/NBD and Gamma-Gamma models need (Fader, Hardie
   without a repeat transaction (the mean of nothing is undefined, and Gamma-Gamma uses
   only customers with ``frequency > 0``).
 
+With ``periods="calendar"`` time is counted in whole calendar periods instead, as lifetimes'
+``freq="W"`` / ``freq="M"`` does: weeks run Monday to Sunday (pandas' ``"W"``), months are
+calendar months. One customer's orders in the same period are one transaction (values
+added); ``recency`` is the number of periods from the first transaction's period to the
+last's, ``T`` from the first's to the observation end's (whole numbers). Two orders on
+31 January and 1 February are two monthly transactions a month apart; 1 and 29 February are
+one. lifetimes divides the days between month starts by 30.44 (January to March is 1.971
+months); here it is 2.
+
 The calibration/holdout split runs through the same vectorised code path (one sort of the
 order log, then array reductions; no per-customer Python loop), so it takes about a
 second on a million orders. Every summary records its time unit in ``.attrs``.
@@ -165,6 +174,66 @@ def customer_days(
     )
 
 
+#: How time is counted: days / unit length with fractions kept, or whole calendar periods.
+PERIODS = ("fractional", "calendar")
+
+
+def _checked_periods(periods: str) -> str:
+    if periods not in PERIODS:
+        raise ValueError(
+            f"periods must be 'fractional' (days / 7 for weeks, fractions kept) or 'calendar' "
+            f"(whole Monday-to-Sunday weeks or calendar months, as lifetimes' freq='W'/'M'); got {periods!r}."
+        )
+    return periods
+
+
+def _periods_attr(periods: str) -> dict:
+    """``{"periods": "calendar"}`` for a calendar summary; nothing for the default fractional one."""
+    return {"periods": periods} if periods == "calendar" else {}
+
+
+def period_number(day, time_unit: TimeUnit | str) -> np.ndarray:
+    """The calendar period holding each day (days since 1970-01-01), as a whole number.
+
+    Days are themselves; weeks run Monday to Sunday (1970-01-01 was a Thursday, so day 0 is in
+    week 0 with day -3, Monday 29 December 1969); months and years are calendar ones, counted
+    from January 1970. Differences of these numbers are whole periods between two days.
+
+    >>> days = [to_day_number(d) for d in ("2024-01-28", "2024-01-29", "2024-01-31", "2024-02-01")]
+    >>> (np.diff(period_number(days, "week")).tolist(), np.diff(period_number(days, "month")).tolist())
+    ([1, 0, 0], [0, 0, 1])
+    """
+    unit = TimeUnit.parse(time_unit)
+    day = np.asarray(day, dtype=np.int64)
+    if unit is TimeUnit.DAY:
+        return day
+    if unit is TimeUnit.WEEK:
+        return (day + 3) // 7
+    months = day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return months if unit is TimeUnit.MONTH else months // 12
+
+
+def _merge_periods(code: np.ndarray, day: np.ndarray, value: np.ndarray, unit: TimeUnit):
+    """(customer, period, total) rows from sorted (customer, day) rows: a period's days merged."""
+    period = period_number(day, unit)
+    if not len(code):
+        return code, period, value
+    starts = np.flatnonzero(np.r_[True, (code[1:] != code[:-1]) | (period[1:] != period[:-1])])
+    return code[starts], period[starts], np.add.reduceat(value, starts)
+
+
+def _time_axis(days: CustomerDays, unit: TimeUnit, periods: str):
+    """(code, time, value, to_time, time_per_unit): the log on the chosen time axis.
+
+    ``to_time(day)`` maps a date's day number to that axis; times divided by ``time_per_unit``
+    are in ``unit`` (days / unit length, or whole calendar periods).
+    """
+    if periods == "fractional":
+        return days.code, days.day, days.value, (lambda d: d), unit.days
+    code, period, value = _merge_periods(days.code, days.day, days.value, unit)
+    return code, period, value, (lambda d: int(period_number(d, unit))), 1.0
+
+
 def _per_customer(code: np.ndarray, day: np.ndarray, value: np.ndarray, end_day: int, unit_days: float):
     """Frequency, recency, T and mean repeat spend from sorted (customer, day) rows."""
     starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if len(code) else np.array([], int)
@@ -192,17 +261,20 @@ def summarize_transactions(
     customer_col: str = "customer_id",
     date_col: str = "order_date",
     value_col: str | None = "order_value",
+    periods: str = "fractional",
 ) -> pd.DataFrame:
     """One row per customer: frequency, recency, T (in ``time_unit``), monetary_value.
 
     The index is the customer id (sorted). ``value_col=None`` leaves out
-    ``monetary_value``. The result's ``.attrs`` hold ``time_unit`` and
-    ``observation_end`` so a model fitted on it knows its unit. See the module
-    docstring for the conventions and the errors raised on bad input.
+    ``monetary_value``. ``periods="calendar"`` counts whole calendar weeks or months (one
+    transaction per period) instead of days / unit length. The result's ``.attrs`` hold
+    ``time_unit`` and ``observation_end`` (and ``periods="calendar"`` for a calendar summary)
+    so a model fitted on it knows its unit. See the module docstring for the conventions and the errors raised on bad input.
     """
-    unit = TimeUnit.parse(time_unit)
+    unit, periods = TimeUnit.parse(time_unit), _checked_periods(periods)
     days = customer_days(orders, observation_end, customer_col, date_col, value_col)
-    cols = _per_customer(days.code, days.day, days.value, to_day_number(observation_end), unit.days)
+    code, time, value, to_time, per_unit = _time_axis(days, unit, periods)
+    cols = _per_customer(code, time, value, to_time(to_day_number(observation_end)), per_unit)
     out = pd.DataFrame(
         {k: v for k, v in cols.items() if k != "code"},
         index=days.customers[cols["code"]],
@@ -210,6 +282,7 @@ def summarize_transactions(
     if not value_col:
         out = out.drop(columns="monetary_value")
     out.attrs.update(time_unit=unit.value, observation_end=str(pd.Timestamp(observation_end).date()))
+    out.attrs.update(_periods_attr(periods))
     return out
 
 
@@ -221,6 +294,7 @@ def calibration_holdout_split(
     customer_col: str = "customer_id",
     date_col: str = "order_date",
     value_col: str | None = "order_value",
+    periods: str = "fractional",
 ) -> pd.DataFrame:
     """Calibration summary up to ``calibration_end`` and what each customer did after it.
 
@@ -231,8 +305,15 @@ def calibration_holdout_split(
     ``frequency_holdout`` (transaction days in the holdout period, calibration end
     excluded, observation end included), ``monetary_value_holdout`` (their mean value, 0
     when none) and ``duration_holdout`` (the holdout length in ``time_unit``).
+
+    With ``periods="calendar"`` transactions are calendar periods (see the module docstring):
+    orders on or before ``calibration_end`` are calibration, later ones holdout (lifetimes'
+    rule), ``frequency_holdout`` counts the periods holding a holdout order and
+    ``duration_holdout`` is period(observation end) - period(calibration end). End the
+    calibration on a Sunday or a month end: otherwise its period is shared, part calibration,
+    part holdout, and the holdout part is not counted in ``duration_holdout``.
     """
-    unit = TimeUnit.parse(time_unit)
+    unit, periods = TimeUnit.parse(time_unit), _checked_periods(periods)
     cal_day, end_day = to_day_number(calibration_end, "calibration end"), to_day_number(observation_end)
     if cal_day >= end_day:
         raise ValueError(
@@ -246,12 +327,14 @@ def calibration_holdout_split(
             f"No order is on or before the calibration end {pd.Timestamp(calibration_end).date()}: "
             "choose a later calibration end."
         )
-    cal = _per_customer(days.code[in_cal], days.day[in_cal], days.value[in_cal], cal_day, unit.days)
+    cal_days = CustomerDays(days.customers, days.code[in_cal], days.day[in_cal], days.value[in_cal])
+    code, time, value, to_time, per_unit = _time_axis(cal_days, unit, periods)
+    cal = _per_customer(code, time, value, to_time(cal_day), per_unit)
     n_customers = len(days.customers)
-    holdout = ~in_cal
-    count = np.bincount(days.code[holdout], minlength=n_customers)[cal["code"]]
-    spend = np.bincount(days.code[holdout], weights=days.value[holdout], minlength=n_customers)
-    spend = spend[cal["code"]]
+    hold_days = CustomerDays(days.customers, days.code[~in_cal], days.day[~in_cal], days.value[~in_cal])
+    hold_code, _, hold_value, _, _ = _time_axis(hold_days, unit, periods)
+    count = np.bincount(hold_code, minlength=n_customers)[cal["code"]]
+    spend = np.bincount(hold_code, weights=hold_value, minlength=n_customers)[cal["code"]]
     out = pd.DataFrame(
         {
             "frequency_cal": cal["frequency"],
@@ -260,7 +343,7 @@ def calibration_holdout_split(
             "monetary_value_cal": cal["monetary_value"],
             "frequency_holdout": count.astype(np.int64),
             "monetary_value_holdout": np.where(count > 0, spend / np.maximum(count, 1), 0.0),
-            "duration_holdout": np.full(len(count), (end_day - cal_day) / unit.days),
+            "duration_holdout": np.full(len(count), (to_time(end_day) - to_time(cal_day)) / per_unit),
         },
         index=days.customers[cal["code"]],
     )
@@ -268,6 +351,7 @@ def calibration_holdout_split(
         out = out.drop(columns=["monetary_value_cal", "monetary_value_holdout"])
     out.attrs.update(
         time_unit=unit.value,
+        **_periods_attr(periods),
         calibration_end=str(pd.Timestamp(calibration_end).date()),
         observation_end=str(pd.Timestamp(observation_end).date()),
     )

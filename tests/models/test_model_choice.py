@@ -94,3 +94,12 @@ def test_cdnow_comparison(cdnow_sample):  # noqa: F811
     assert table.loc["BG/NBD", "log_likelihood"] == pytest.approx(-9582.43, abs=0.01)
     np.testing.assert_array_equal(comparison.models["MBG/NBD"].params_.round(3), [0.525, 6.183, 0.891, 1.614])
     assert (table["holdout_actual"] == 1882).all()
+
+
+def test_every_default_candidate_is_scored_on_chi_square_too():
+    """Pareto/NBD's P(X(t)=n) takes one horizon per customer like the others, so chi-square stays a
+    ranking criterion with all three default candidates (a NaN for one model would drop it for all)."""
+    table = compare_models(simulated_split((0.6, 8.0, 0.8, 2.5), drop_at_first=False, seed=4, n=1500)).table
+    assert set(table.index) == {"BG/NBD", "MBG/NBD", "Pareto/NBD"}
+    assert table["chi_square"].notna().all(), table["note"].to_dict()
+    assert table.attrs["ranked_on"][0] == "chi-square"

@@ -197,3 +197,15 @@ def test_probability_of_n_purchases_sums_to_one_has_the_right_mean_and_matches_s
     assert np.all(np.abs(share - p[:6]) < 4 * standard_error)
     with pytest.raises(ValueError, match="whole numbers"):
         model.probability_of_n_purchases(1.5, 52.0)
+
+
+def test_pmf_broadcasts_over_counts_and_horizons_like_the_other_models():
+    """The calibration histogram asks P(X(T_i) = n) with one horizon per customer."""
+    model = ParetoNBD.from_params({"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}, time_unit="week")
+    horizons = np.array([39.0, 20.0, 5.5])
+    each = [float(model.probability_of_n_purchases(1, h)) for h in horizons]
+    np.testing.assert_allclose(model.probability_of_n_purchases(1, horizons), each, rtol=1e-12)
+    np.testing.assert_allclose(model.probability_of_n_purchases([0, 1, 2], 39.0).sum(),
+                               sum(float(model.probability_of_n_purchases(k, 39.0)) for k in range(3)), rtol=1e-12)
+    with pytest.raises(ValueError, match="t must be a positive number of weeks"):
+        model.probability_of_n_purchases(1, [39.0, 0.0])

@@ -15,6 +15,7 @@ predicts the 1.226 purchases of the customer in Hardie's BG/NBD spreadsheet:
 from clvlib.models.noncontractual.alive_path import alive_path, alive_path_from_dates
 from clvlib.models.noncontractual.bgbb import BetaGeoBetaBinom
 from clvlib.models.noncontractual.bgnbd import BetaGeoNBD
+from clvlib.models.noncontractual.bgnbd_covariates import BetaGeoNBDWithCovariates
 from clvlib.models.noncontractual.gammagamma import GammaGamma
 from clvlib.models.noncontractual.mbgnbd import ModifiedBetaGeoNBD
 from clvlib.models.noncontractual.paretonbd import ParetoNBD
@@ -22,6 +23,7 @@ from clvlib.models.noncontractual.paretonbd import ParetoNBD
 __all__ = [
     "BetaGeoBetaBinom",
     "BetaGeoNBD",
+    "BetaGeoNBDWithCovariates",
     "GammaGamma",
     "ModifiedBetaGeoNBD",
     "ParetoNBD",

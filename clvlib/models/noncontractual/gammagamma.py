@@ -38,9 +38,16 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
+from clvlib.core.checks import user_stacklevel
 from clvlib.core.units import TimeUnit, check_same_unit
 from clvlib.models.base import FittedModel, check_fitted
-from clvlib.models.fitting import as_float_array, dot, maximize_log_likelihood, summary_columns
+from clvlib.models.fitting import (
+    as_float_array,
+    dot,
+    maximize_log_likelihood,
+    penalized,
+    summary_columns,
+)
 
 PARAMS = ["p", "q", "gamma"]
 
@@ -132,13 +139,20 @@ class GammaGamma(FittedModel):
     unit, so ``time_unit_`` records the unit of the customer summary the data came from
     (its ``attrs['time_unit']``, or the ``time_unit`` argument) so it can be checked
     against the BG/NBD model it is combined with.
+
+    ``penalizer_coef`` adds an L2 penalty on ln(p), ln(q), ln(gamma) to the mean negative
+    log-likelihood per repeat buyer (:func:`clvlib.models.fitting.penalized`), pulling each
+    towards 1. p and q have no unit; gamma is in money units, so its pull depends on the
+    currency (towards 1 dollar, or 1 krona): a penalty meant for a few repeat buyers should stay
+    small (0.001 to 0.01). ``log_likelihood_`` is the data's, without the penalty.
     """
 
     param_names = tuple(PARAMS)
     fit_call = "fit(summary)"
 
-    def __init__(self, time_unit: TimeUnit | str | None = None):
+    def __init__(self, time_unit: TimeUnit | str | None = None, penalizer_coef: float = 0.0):
         self.time_unit = None if time_unit is None else TimeUnit.parse(time_unit)
+        self.penalizer_coef = penalizer_coef  # L2 on ln(params): clvlib.models.fitting.penalized
 
     def fit(self, frequency, monetary_value=None, weights=None) -> GammaGamma:
         """Fit on customers with ``frequency > 0`` (others carry no spend information); returns self.
@@ -168,7 +182,7 @@ class GammaGamma(FittedModel):
         all_free = keep & (m == 0)
         n_free = float(w[all_free].sum())
         if n_free:
-            warnings.warn(_free_spend_note(n_free), FreeOrdersWarning, stacklevel=2)
+            warnings.warn(_free_spend_note(n_free), FreeOrdersWarning, stacklevel=user_stacklevel())
         keep &= ~all_free
         if keep.sum() < 2:
             raise ValueError(
@@ -179,16 +193,23 @@ class GammaGamma(FittedModel):
         x, m, w = x[keep], m[keep], w[keep]
         spend = _Spend(x, m, w)
         value_and_grad = spend.value_and_grad
+        objective = penalized(value_and_grad, self.penalizer_coef, w.sum())
 
         # Method-of-moments flavoured start: p = 1 spend shape, q = 2, gamma from the mean.
         start = np.log([1.0, 2.0, max(float(np.average(m, weights=w)), 1e-6)])
-        params = maximize_log_likelihood(value_and_grad, start, PARAMS, "Gamma-Gamma")
+        params = maximize_log_likelihood(objective, start, PARAMS, "Gamma-Gamma")
         self._set_fit(
             params, time_unit=unit, log_likelihood=value_and_grad(params)[0],
-            n_obs=w.sum(), value_and_grad=value_and_grad,
+            n_obs=w.sum(), value_and_grad=objective,
         )
         self.n_free_spend_excluded_ = n_free
         return self
+
+    def _extra_state(self) -> dict:
+        return {"penalizer_coef": float(self.penalizer_coef)}
+
+    def _restore_extra_state(self, extra: dict) -> None:
+        self.penalizer_coef = float(extra.get("penalizer_coef", 0.0))
 
     def _data_unit(self, data_unit) -> TimeUnit:
         """The unit of the summary the data came from: recorded on it, or given to the model."""

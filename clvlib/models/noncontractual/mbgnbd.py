@@ -39,7 +39,7 @@ from scipy.special import expit
 
 from clvlib.core.units import TimeUnit, check_same_unit
 from clvlib.models.base import FittedModel, check_fitted
-from clvlib.models.fitting import maximize_log_likelihood
+from clvlib.models.fitting import maximize_log_likelihood, penalized
 from clvlib.models.noncontractual.bgnbd import BetaGeoNBD, _Histories, histories_table
 from clvlib.models.noncontractual.goodness_of_fit import bgnbd_pmf
 
@@ -101,32 +101,43 @@ class ModifiedBetaGeoNBD(FittedModel):
     The same contract and inputs as :class:`~clvlib.models.noncontractual.BetaGeoNBD`:
     ``fit`` takes a per-customer summary (frequency, recency, T; optional ``n_customers``)
     or arrays; fitted ``r_``, ``alpha_`` (in ``time_unit``), ``a_``, ``b_``, ``summary``
-    with standard errors, ``log_likelihood_``, ``n_obs_``, ``n_histories_``.
+    with standard errors, ``log_likelihood_`` (without the penalty), ``n_obs_``,
+    ``n_histories_``. ``penalizer_coef`` adds an L2 penalty on the log-parameters
+    (:func:`clvlib.models.fitting.penalized`), as for the BG/NBD.
     """
 
     param_names = tuple(PARAMS)
     fit_call = "fit(summary)"
+
+    def __init__(self, time_unit: TimeUnit | str = "week", penalizer_coef: float = 0.0):
+        super().__init__(time_unit)
+        self.penalizer_coef = penalizer_coef  # L2 on ln(params): clvlib.models.fitting.penalized
 
     def fit(self, frequency, recency=None, T=None, weights=None) -> ModifiedBetaGeoNBD:
         """Fit to customer histories (as :meth:`BetaGeoNBD.fit`); returns self."""
         table = histories_table(self, frequency, recency, T, weights, "MBG/NBD")
         x, t_x, big_t, n = (table[c].to_numpy(float) for c in ("frequency", "recency", "T", "n_customers"))
         value_and_grad = _MbgHistories(x, t_x, big_t, n).value_and_grad
+        objective = penalized(value_and_grad, self.penalizer_coef, table["n_customers"].sum())
         rate = max(np.dot(n, x) / max(np.dot(n, big_t), 1e-9), 1e-6)
         # The BG/NBD's start (r = 1, alpha from the mean purchase rate, a = b = 1); a second start
         # at b = 3 reached the same optimum on CDNOW, the embedded shop and simulations.
         start = np.log([1.0, 1.0 / rate, 1.0, 1.0])
-        params = maximize_log_likelihood(value_and_grad, start, PARAMS, "MBG/NBD")
+        params = maximize_log_likelihood(objective, start, PARAMS, "MBG/NBD")
         self._set_fit(
             params, time_unit=self.time_unit, log_likelihood=value_and_grad(params)[0],
-            n_obs=table["n_customers"].sum(), value_and_grad=value_and_grad,
+            n_obs=table["n_customers"].sum(), value_and_grad=objective,
         )
         self.n_histories_ = len(table)
         return self
 
-    # Saved and restored like the BG/NBD's: the number of distinct histories fitted.
-    _extra_state = BetaGeoNBD._extra_state
-    _restore_extra_state = BetaGeoNBD._restore_extra_state
+    # Saved and restored like the Pareto/NBD's: distinct histories fitted and the penalizer.
+    def _extra_state(self) -> dict:
+        return {**BetaGeoNBD._extra_state(self), "penalizer_coef": float(self.penalizer_coef)}
+
+    def _restore_extra_state(self, extra: dict) -> None:
+        BetaGeoNBD._restore_extra_state(self, extra)
+        self.penalizer_coef = float(extra.get("penalizer_coef", 0.0))
 
     def _survivors(self, time_unit=None, what: str = "time t") -> BetaGeoNBD:
         """The BG/NBD followed by customers who survived the first coin flip."""

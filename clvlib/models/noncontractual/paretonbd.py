@@ -251,7 +251,8 @@ class ParetoNBD(FittedModel):
         check_fitted(self)
         self._check_unit(time_unit, "time t")
         r, alpha, s, beta = self.r_, self.alpha_, self.s_, self.beta_
-        if not (np.isfinite(t) and t > 0):
+        horizon = np.asarray(t, dtype=float)
+        if not np.all(np.isfinite(horizon) & (horizon > 0)):
             raise ValueError(f"t must be a positive number of {self.time_unit_.value}s, not {t!r}.")
 
         def negative_binomial(count, u):
@@ -260,17 +261,17 @@ class ParetoNBD(FittedModel):
                          + r * np.log(alpha / (alpha + u)) + count * np.log(u / (alpha + u)))
             return np.exp(log_p)
 
-        def one(count):
+        def one(count, t_one):
             if count < 0 or count != int(count):
                 raise ValueError(f"n must be whole numbers of purchases, 0 or more; got {count!r}.")
             died = integrate.quad(
-                lambda u: s * beta**s * (beta + u) ** -(s + 1) * negative_binomial(count, u), 0.0, t,
+                lambda u: s * beta**s * (beta + u) ** -(s + 1) * negative_binomial(count, u), 0.0, t_one,
                 epsabs=0.0, epsrel=1e-12, limit=200,
             )[0]
-            return (beta / (beta + t)) ** s * negative_binomial(count, t) + died
+            return (beta / (beta + t_one)) ** s * negative_binomial(count, t_one) + died
 
-        counts = np.asarray(n, dtype=float)
-        return np.vectorize(one, otypes=[float])(counts)
+        # n and t broadcast, like the other models' pmf (the calibration histogram passes one t per customer).
+        return np.vectorize(one, otypes=[float])(np.asarray(n, dtype=float), horizon)
 
     def discounted_expected_residual_transactions(self, discount_rate, frequency, recency, T) -> np.ndarray:
         """DERT: the discounted number of all future purchases (Fader, Hardie & Lee 2005, "RFM and
