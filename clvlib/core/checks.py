@@ -101,18 +101,3 @@ def unknown_channels(spend_channels: Iterable[str], subscriber_channels: Iterabl
         out[ch] = close[0] if close else None
     return out
 
-
-def user_stacklevel() -> int:
-    """The ``stacklevel`` that makes a warning name the first line outside clvlib.
-
-    A warning raised three calls deep (``fit`` → ``fit_lifetime_counts`` → here) should
-    point at the user's line, whichever public method they called.
-    """
-    import sys
-    from pathlib import Path
-
-    package = str(Path(__file__).resolve().parents[1])
-    frame, level = sys._getframe(1), 1
-    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
-        frame, level = frame.f_back, level + 1
-    return level

@@ -190,6 +190,8 @@ class Truth:
     params: dict
     subscriptions: pd.DataFrame  # customer_id, churn_prob_monthly, lifetime_months (uncensored)
     orders: pd.DataFrame  # customer_id, purchase_rate_per_week, dropout_prob, mean_order_value
+    people: pd.DataFrame | None = None  # customer_id (S… and C…), person_id: who is whom
+    referrals: pd.DataFrame | None = None  # customer_id of each referral signup, its true referrer_id
 
 
 def load_truth(data_dir: str | Path = DATA_DIR) -> Truth:
@@ -200,4 +202,11 @@ def load_truth(data_dir: str | Path = DATA_DIR) -> Truth:
         params=params,
         subscriptions=pd.read_csv(truth_dir / "subscriptions_truth.csv"),
         orders=pd.read_csv(truth_dir / "orders_truth.csv"),
+        people=_optional_csv(truth_dir / "people_truth.csv"),
+        referrals=_optional_csv(truth_dir / "referrals_truth.csv"),
     )
+
+
+def _optional_csv(path: Path) -> pd.DataFrame | None:
+    """A truth table written since issue 11, as text (blank = ''), or None in an older data folder."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else None

@@ -18,14 +18,16 @@ The world is built to teach:
   and Gamma-Gamma (each customer has their own typical order value).
 
 Everything is driven by one seeded ``numpy.random.Generator``, so
-``python -m clvlib.data.simulate`` (``make data``) rebuilds the CSVs byte for byte.
+``python -m clvlib.data.simulate`` (``make data``) rebuilds the CSVs byte for byte. The
+shared e-mail key, referrers and early app usage come from a second seeded stream drawn
+afterwards (:mod:`clvlib.data.simulate_links`), so they leave every older column as it was.
 
 Example
 -------
 >>> from clvlib.data.simulate import simulate_world, TRUE_WORLD
 >>> world = simulate_world(TRUE_WORLD, seed=7, scale=0.1)
 >>> sorted(world)
-['marketing_spend', 'orders', 'orders_truth', 'subscriptions', 'subscriptions_truth']
+['links', 'marketing_spend', 'orders', 'orders_truth', 'people_truth', 'referrals_truth', 'subscriptions', 'subscriptions_truth']
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import pandas as pd
 
 from clvlib.core.calendar import add_months
 from clvlib.data.bundled import simulation_output_dir
+from clvlib.data.simulate_links import add_links
 
 DEFAULT_SEED = 20231101
 
@@ -264,13 +267,14 @@ def simulate_world(truth: WorldTruth = TRUE_WORLD, seed: int = DEFAULT_SEED, sca
     spend = simulate_marketing(truth, rng, scale)
     subs, subs_truth = simulate_subscriptions(truth, spend, rng)
     orders, orders_truth = simulate_orders(truth, rng, max(1, int(round(truth.shop_customers * scale))))
-    return {
+    world = {
         "subscriptions": subs,
         "orders": orders,
         "marketing_spend": spend,
         "subscriptions_truth": subs_truth,
         "orders_truth": orders_truth,
     }
+    return add_links(world, seed, truth.analysis_date)
 
 
 def simulate_sbg_cohort(alpha: float, beta: float, n_customers: int, n_periods: int, seed: int) -> np.ndarray:
@@ -300,12 +304,13 @@ def write_embedded_data(out_dir: Path | None = None, seed: int = DEFAULT_SEED) -
         path = out_dir / f"{name}.csv"
         _write_csv(world[name], path)
         written.append(path)
-    for name in ("subscriptions_truth", "orders_truth"):
+    for name in ("subscriptions_truth", "orders_truth", "people_truth", "referrals_truth"):
         path = out_dir / "truth" / f"{name}.csv"
         _write_csv(world[name], path)
         written.append(path)
     params = TRUE_WORLD.to_dict()
     params["seed"] = seed
+    params["linkage"] = world["links"]
     params["derived"] = {
         name: {
             "mean_churn_prob_monthly_no_promo": ch.churn_alpha / (ch.churn_alpha + ch.churn_beta),

@@ -163,6 +163,8 @@ def check_columns(table: str, raw: pd.DataFrame, source: TableSource, problems: 
         if kind in ("id", "category"):
             flag(blank, "are blank")
             out[col] = text
+        elif kind in ("optional_id", "key"):  # blank = none; a key keeps its case and spaces for the analysis
+            out[col] = (text if kind == "optional_id" else raw[col].astype(str)).where(~blank, None)
         elif kind in ("date", "optional_date"):
             parsed = parse_dates(text.where(~blank), source.date_format)
             if kind == "date":
@@ -178,10 +180,11 @@ def check_columns(table: str, raw: pd.DataFrame, source: TableSource, problems: 
             flag(~blank & parsed.isna(), f"have a month that is neither YYYY-MM (e.g. 2025-12) nor a date in the "
                  f"format {format_label(source.date_format)}")
             out[col] = parsed.dt.to_period("M")
-        elif kind in ("amount", "number"):
+        elif kind in ("amount", "number", "optional_number"):
             number = parse_amounts(text, source.decimal, source.grouping())
             unsure = ambiguous_grouping(text, source.decimal, source.grouping())
-            flag(blank, "have no value (a number is needed)")
+            if kind != "optional_number":
+                flag(blank, "have no value (a number is needed)")
             flag(unsure, _ambiguous_message(table, source.decimal))
             bad = ~blank & ~unsure & number.isna()
             flag(bad, "are not numbers (write e.g. 12.50 or 1,200.00)" + _number_hint(table, text, bad, source.decimal))

@@ -84,5 +84,6 @@ def test_installed_the_simulator_writes_into_the_working_folder(installed, monke
     assert {p.relative_to("data").as_posix() for p in written} == {
         "subscriptions.csv", "orders.csv", "marketing_spend.csv",
         "truth/subscriptions_truth.csv", "truth/orders_truth.csv", "truth/true_parameters.json",
+        "truth/people_truth.csv", "truth/referrals_truth.csv",
     }
     assert all((installed / p).is_file() for p in written)

@@ -504,12 +504,13 @@ def test_embedded_dataset_row_counts_and_types():
     s = ds.subscriptions
     assert list(s.columns) == [
         "customer_id", "signup_date", "cancel_date", "plan", "monthly_revenue", "channel", "promo_signup", "age_years",
+        "email_hash", "referrer_id", "app_logins_first_30d",
     ]
     assert pd.api.types.is_string_dtype(s["customer_id"]) and s["customer_id"].is_unique
     assert str(s["signup_date"].dtype) == str(s["cancel_date"].dtype) == "datetime64[ns]"
     assert s["monthly_revenue"].dtype == float and s["promo_signup"].dtype == bool
     o = ds.orders
-    assert list(o.columns) == ["customer_id", "order_date", "order_value", "channel"]
+    assert list(o.columns) == ["customer_id", "order_date", "order_value", "channel", "email_hash"]
     assert str(o["order_date"].dtype) == "datetime64[ns]" and o["order_value"].dtype == float
     m = ds.marketing_spend
     assert m["month"].dtype == pd.PeriodDtype("M")

@@ -155,3 +155,86 @@ def test_shop_orders_match_their_truth():
     joined = truth.set_index("customer_id").join(counts)
     top = joined["purchase_rate_per_week"] >= joined["purchase_rate_per_week"].quantile(0.8)
     assert joined.loc[top, "orders"].mean() > 2 * joined.loc[~top, "orders"].mean()
+
+
+# --- issue 11: the shared e-mail key, referrers and early usage -------------------------------
+
+
+def test_the_new_stream_leaves_every_older_column_as_it_was():
+    """add_links draws from its own stream: the tables without it are the same, value for value."""
+    from clvlib.data import simulate
+
+    world = simulate_world(TRUE_WORLD, seed=5, scale=0.05)
+    original = simulate.add_links
+    try:
+        simulate.add_links = lambda w, seed, analysis_date: w
+        bare = simulate_world(TRUE_WORLD, seed=5, scale=0.05)
+    finally:
+        simulate.add_links = original
+    for table in ("subscriptions", "orders", "marketing_spend", "subscriptions_truth", "orders_truth"):
+        pd.testing.assert_frame_equal(world[table][bare[table].columns], bare[table])
+    assert world["subscriptions"].columns[-3:].tolist() == ["email_hash", "referrer_id", "app_logins_first_30d"]
+
+
+def test_people_truth_agrees_with_the_messy_keys():
+    """Where a record carries an e-mail, its normalised hash is the hash of its true person."""
+    from clvlib.data.simulate_links import email_hash
+
+    ds, truth = load_dataset(), load_truth()
+    person = truth.people.set_index("customer_id")["person_id"]
+    for frame in (ds.subscriptions, ds.orders):
+        keyed = frame.dropna(subset=["email_hash"])
+        expected = keyed["customer_id"].map(person).map(email_hash)
+        assert (keyed["email_hash"].str.strip().str.lower() == expected).all()
+    # The mess is there to be cleaned: upper case in the shop, stray spaces in both, blanks in both.
+    shop = ds.orders["email_hash"].dropna()
+    assert shop.str.contains("[A-F]").mean() > 0.2
+    assert ds.subscriptions["email_hash"].isna().mean() > 0.02 and ds.orders["email_hash"].isna().mean() > 0.02
+    assert (shop != shop.str.strip()).any() and (ds.subscriptions["email_hash"].dropna().str.startswith(" ")).any()
+
+
+def test_the_true_match_rate_is_the_share_of_subscribers_who_also_shop():
+    truth = load_truth()
+    people = truth.people
+    shop_people = set(people.loc[people["customer_id"].str.startswith("C"), "person_id"])
+    subs = people[people["customer_id"].str.startswith("S")]
+    rate = subs["person_id"].isin(shop_people).mean()
+    assert rate == pytest.approx(truth.params["linkage"]["true_match_rate"], abs=1e-12)
+    assert 0.10 < rate < 0.30, rate
+    # Comebacks (one person, two subscriber records) and second shop accounts exist.
+    assert subs["person_id"].duplicated().sum() == truth.params["linkage"]["comeback_subscribers"] > 0
+
+
+def test_loyal_subscribers_are_more_often_shop_customers_too(world):
+    truth = load_truth()
+    people = truth.people.set_index("customer_id")["person_id"]
+    shop_people = set(people[people.index.str.startswith("C")])
+    also_shop = world["customer_id"].map(people).isin(shop_people)
+    churn = world["churn_prob_monthly"]
+    assert churn[also_shop].mean() < 0.8 * churn[~also_shop].mean()
+
+
+def test_referrers_signed_up_earlier_and_were_active_on_the_referral_day(world):
+    truth = load_truth()
+    ref = truth.referrals.merge(world[["customer_id", "signup_date"]], on="customer_id")
+    has = ref[ref["referrer_id"] != ""]
+    assert len(has) > 0.9 * len(ref)
+    by_id = world.set_index("customer_id")
+    referrer = by_id.loc[has["referrer_id"]]
+    assert (referrer["signup_date"].to_numpy() < has["signup_date"].to_numpy()).all()
+    still = referrer["cancel_date"].isna().to_numpy() | (referrer["cancel_date"].to_numpy() > has["signup_date"].to_numpy())
+    assert still.all()
+    # The public column is the truth with some codes lost, never a wrong referrer.
+    shown = world.set_index("customer_id")["referrer_id"].reindex(ref["customer_id"])
+    lost = shown.isna().to_numpy()
+    assert 0 < lost.mean() < 0.15
+    assert (shown[~lost].to_numpy() == ref["referrer_id"].to_numpy()[~lost]).all()
+    assert world.loc[world["channel"] != "referral", "referrer_id"].isna().all()
+
+
+def test_early_app_logins_fall_with_the_true_churn_probability(world):
+    logins = world["app_logins_first_30d"]
+    young = world["signup_date"] + pd.Timedelta(days=30) > pd.Timestamp(load_truth().params["analysis_date"])
+    assert logins[young].isna().all() and logins[~young].notna().all()
+    by_quintile = logins.groupby(pd.qcut(world["churn_prob_monthly"], 5), observed=True).mean()
+    assert by_quintile.is_monotonic_decreasing and by_quintile.iloc[0] > 3 * by_quintile.iloc[-1], by_quintile

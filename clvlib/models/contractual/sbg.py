@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from clvlib.core.checks import user_stacklevel
+from clvlib.core.stacklevel import user_stacklevel
 from clvlib.core.units import TimeUnit
 from clvlib.models.base import check_fitted
 from clvlib.models.contractual.constant_churn import ConstantChurn

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma, gammaln
 
-from clvlib.core.checks import user_stacklevel
+from clvlib.core.stacklevel import user_stacklevel
 from clvlib.core.units import TimeUnit, check_same_unit
 from clvlib.models.base import FittedModel, check_fitted
 from clvlib.models.fitting import (
