@@ -4,6 +4,8 @@
 and validating it is the slow part of many tests). Tests must not change it in place;
 take a ``.copy()`` of a table to modify it.
 
+``spark``: a local Spark session for the ``spark``-marked tests (skipped without PySpark or Java).
+
 ``cdnow_loader``: ``cdnow_loader("sample")`` loads the real CDNOW data for the published-number
 tests (marked ``network``). When the data cannot be had (not cached in data/cache/ and PyPI
 unreachable) the test FAILS with a message saying how to get it (``make cdnow``): a silent skip
@@ -69,6 +71,23 @@ def cdnow_loader():
             cdnow_unavailable(exc)
 
     return load
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """A local Spark session (``local_spark_session``), shared by every ``spark``-marked test.
+
+    Skipped, with the reason, where PySpark or Java is missing; under ``make test-spark``
+    (CLVLIB_REQUIRE_SPARK=1) that is a failure, so the target cannot pass empty.
+    """
+    from clvlib.transactions.spark import local_spark_session, spark_unavailable_reason
+
+    reason = spark_unavailable_reason()
+    if reason:
+        if os.environ.get("CLVLIB_REQUIRE_SPARK") == "1":
+            pytest.fail(f"make test-spark needs Spark: {reason}", pytrace=False)
+        pytest.skip(f"Spark tests need PySpark and Java (make test-spark): {reason}")
+    return local_spark_session("clvlib-tests")
 
 
 def pytest_terminal_summary(terminalreporter):

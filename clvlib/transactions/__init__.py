@@ -1,5 +1,5 @@
 """From an order log to one row per customer (frequency, recency, T, mean spend):
-vectorised pandas, and the same summary as SQL for DuckDB or a warehouse."""
+vectorised pandas, and the same summary as SQL for DuckDB, Spark or a warehouse."""
 
 from clvlib.transactions.out_of_core import (
     history_counts,
@@ -7,6 +7,7 @@ from clvlib.transactions.out_of_core import (
     summarize_with_duckdb,
     write_parquet,
 )
+from clvlib.transactions.spark import spark_history_counts, split_with_spark, summarize_with_spark
 from clvlib.transactions.sql import histories_sql, split_sql, summary_sql
 from clvlib.transactions.summary import (
     calibration_holdout_split,
@@ -19,10 +20,13 @@ __all__ = [
     "calibration_summary",
     "histories_sql",
     "history_counts",
+    "spark_history_counts",
     "split_sql",
     "split_with_duckdb",
+    "split_with_spark",
     "summarize_transactions",
     "summarize_with_duckdb",
+    "summarize_with_spark",
     "summary_sql",
     "write_parquet",
 ]

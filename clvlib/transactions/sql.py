@@ -1,4 +1,4 @@
-"""The customer summary and the calibration/holdout split as SQL, for DuckDB or a warehouse.
+"""The customer summary and the calibration/holdout split as SQL: written once, rendered for each engine.
 
 :func:`summary_sql` writes one plain aggregation query producing exactly the columns of
 :func:`clvlib.transactions.summarize_transactions` (customer_id, frequency, recency, T,
@@ -7,15 +7,21 @@ periods, mean repeat spend, 0 when no repeat. :func:`split_sql` does the same fo
 :func:`clvlib.transactions.calibration_holdout_split`, and :func:`histories_sql` counts
 the distinct (frequency, recency, T) histories that the BG/NBD fit takes as weights.
 
+Each query is written once, in DuckDB's SQL (the engine run here, so that text is what the
+tests execute), and :func:`render` turns it into another engine's SQL with sqlglot's
+transpiler: Spark SQL (and Databricks), BigQuery, Snowflake, Postgres. What differs between
+engines (the date difference and its argument order, integer division, the first-day value)
+is sqlglot's job, not a hand-kept table; Postgres alone lacks ``MIN_BY``, so for it the
+aggregate becomes ``(ARRAY_AGG(value ORDER BY key))[1]``. Day counts are cast to DOUBLE
+before dividing, so no engine divides in fixed-point decimals (Spark and Snowflake would).
+
 The shape is chosen so that an engine can run it out of core: two GROUP BYs in one pass
 (orders -> customer days -> customers), the first day's value taken by ``MIN_BY`` instead
 of a join back to the customer days, and no ORDER BY unless ``sort=True``. Hash
 aggregations spill to disk; a self-join and a global sort of millions of result rows are
-what made the earlier query fail under a 2 GB cap. Besides MIN_BY it is only GROUP BY,
-MIN, MAX, COUNT, SUM and CASE, so it runs where the order log lives: Spark SQL, BigQuery,
-Snowflake, Postgres. ``dialect=`` picks the date difference and the first-value
-aggregate, the only parts that differ (DuckDB is the dialect tested here).
-:mod:`clvlib.transactions.out_of_core` runs these queries with DuckDB over CSV/Parquet.
+what made an earlier query fail under a 2 GB cap.
+:mod:`clvlib.transactions.out_of_core` runs these queries with DuckDB over CSV/Parquet,
+:mod:`clvlib.transactions.spark` with Spark.
 
 Example
 -------
@@ -31,23 +37,11 @@ import re
 import pandas as pd
 
 from clvlib.core.units import TimeUnit
+from clvlib.transactions.summary import _checked_periods, period_number, to_day_number
 
-# Whole days from the first to the second date, by warehouse.
-DAY_DIFF = {
-    "duckdb": "date_diff('day', {start}, {end})",
-    "spark": "datediff({end}, {start})",
-    "bigquery": "DATE_DIFF({end}, {start}, DAY)",
-    "snowflake": "DATEDIFF(day, {start}, {end})",
-    "postgres": "({end} - {start})",
-}
-# The value on the row where `key` is smallest (one aggregate, no join), by warehouse.
-MIN_BY = {
-    "duckdb": "MIN_BY({value}, {key})",
-    "spark": "min_by({value}, {key})",
-    "bigquery": "MIN_BY({value}, {key})",
-    "snowflake": "MIN_BY({value}, {key})",
-    "postgres": "(ARRAY_AGG({value} ORDER BY {key}))[1]",
-}
+# The dialect the queries are written in, and every dialect they are rendered for (sqlglot's names).
+SOURCE_DIALECT = "duckdb"
+DIALECTS = ("duckdb", "spark", "databricks", "bigquery", "snowflake", "postgres")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -58,27 +52,107 @@ def _identifier(name: str, what: str) -> str:
 
 
 def _check_dialect(dialect: str) -> None:
-    if dialect not in DAY_DIFF:
-        raise ValueError(f"Unknown SQL dialect {dialect!r}: use one of {', '.join(DAY_DIFF)}.")
+    if dialect not in DIALECTS:
+        raise ValueError(f"Unknown SQL dialect {dialect!r}: use one of {', '.join(DIALECTS)}.")
 
 
 def _iso_day(when) -> str:
     return pd.Timestamp(when).date().isoformat()
 
 
-def _customer_days_cte(source: str, end: str, customer_col: str, date_col: str, value_col: str) -> str:
-    """The order log up to ``end`` reduced to one row per (customer, calendar day)."""
+def _sqlglot():
+    try:
+        import sqlglot
+    except ImportError:
+        raise ImportError(
+            "Rendering the SQL for an engine other than DuckDB needs sqlglot, an optional dependency: "
+            "pip install 'clvlib[large]' (or pip install sqlglot)."
+        ) from None
+    return sqlglot
+
+
+def _min_by_as_array_agg(node):
+    """sqlglot transform for Postgres, which has no MIN_BY: the first element of the ordered array."""
+    from sqlglot import exp
+
+    if not isinstance(node, exp.ArgMin):
+        return node
+    ordered = exp.Order(expressions=[exp.Ordered(this=node.expression.copy())])
+    array = exp.ArrayAgg(this=exp.Order(this=node.this.copy(), expressions=ordered.expressions))
+    return exp.Bracket(this=exp.Paren(this=array), expressions=[exp.Literal.number(1)], offset=1)
+
+
+def render(sql: str, dialect: str) -> str:
+    """One of this module's queries (DuckDB SQL) in another engine's SQL, by sqlglot's transpiler.
+
+    DuckDB's own text is returned unchanged, so the embedded engine needs no transpiler.
+
+    >>> render("SELECT date_diff('day', first_day, last_day) AS d FROM customers", "bigquery")
+    'SELECT\\n  DATE_DIFF(last_day, first_day, DAY) AS d\\nFROM customers'
+    """
+    _check_dialect(dialect)
+    if dialect == SOURCE_DIALECT:
+        return sql
+    tree = _sqlglot().parse_one(sql, read=SOURCE_DIALECT)
+    if dialect == "postgres":
+        tree = tree.transform(_min_by_as_array_agg)
+    return tree.sql(dialect=dialect, pretty=True, unsupported_level="raise")
+
+
+def _period_of(day: str, unit: TimeUnit, periods: str) -> str:
+    """The time-axis key of a DATE expression: the day itself, or its calendar period's number.
+
+    Calendar periods are those of :func:`clvlib.transactions.summary.period_number`: weeks run
+    Monday to Sunday (day 0, 1970-01-01, was a Thursday), months and years count from January 1970.
+    """
+    if periods == "fractional":
+        return day
+    epoch_days = f"date_diff('day', DATE '1970-01-01', {day})"
+    return {
+        TimeUnit.DAY: epoch_days,
+        TimeUnit.WEEK: f"CAST(FLOOR(CAST({epoch_days} + 3 AS DOUBLE) / 7) AS BIGINT)",
+        TimeUnit.MONTH: f"((EXTRACT(YEAR FROM {day}) - 1970) * 12 + EXTRACT(MONTH FROM {day}) - 1)",
+        TimeUnit.YEAR: f"(EXTRACT(YEAR FROM {day}) - 1970)",
+    }[unit]
+
+
+def _period_literal(iso_day: str, unit: TimeUnit, periods: str) -> str:
+    """The time-axis key of a fixed day, as a literal: the date, or its calendar period's number."""
+    if periods == "fractional":
+        return f"DATE '{iso_day}'"
+    return str(int(period_number([to_day_number(iso_day)], unit)[0]))
+
+
+def _span(start: str, end: str, unit: TimeUnit, periods: str) -> str:
+    """The time from key ``start`` to key ``end`` in ``unit``s, as a DOUBLE (never a fixed-point decimal)."""
+    if periods == "fractional":
+        return f"CAST(date_diff('day', {start}, {end}) AS DOUBLE) / {unit.days!r}"
+    return f"CAST({end} - {start} AS DOUBLE)"
+
+
+def _customer_periods_cte(source: str, end: str, customer_col: str, date_col: str, value_col: str,
+                          unit: TimeUnit, periods: str, calibration_end: str | None = None) -> str:
+    """The order log up to ``end`` reduced to one row per (customer, day or period[, in calibration])."""
     cid = _identifier(customer_col, "customer_col")
-    dcol = _identifier(date_col, "date_col")
-    vcol = _identifier(value_col, "value_col")
-    return f"""WITH customer_days AS (
+    day = f"CAST({_identifier(date_col, 'date_col')} AS DATE)"
+    key = _period_of(day, unit, periods)
+    in_cal = f"{day} <= DATE '{calibration_end}'" if calibration_end else ""
+    return f"""WITH customer_periods AS (
     SELECT {cid} AS customer_id,
-           CAST({dcol} AS DATE) AS order_day,
-           SUM({vcol}) AS day_value
+           {key} AS order_period,{f"{chr(10)}           {in_cal} AS in_cal," if in_cal else ""}
+           CAST(SUM({_identifier(value_col, "value_col")}) AS DOUBLE) AS period_value
     FROM {source}
-    WHERE CAST({dcol} AS DATE) <= DATE '{end}'
-    GROUP BY {cid}, CAST({dcol} AS DATE)
+    WHERE {day} <= DATE '{end}'
+    GROUP BY {cid}, {key}{f", {in_cal}" if in_cal else ""}
 )"""
+
+
+def _header(what: str, unit: TimeUnit, periods: str) -> str:
+    if periods == "fractional":
+        return (f"-- {what}.\n-- Same-day orders are one transaction; times are in {unit.value}s of "
+                f"{unit.days!r} days.")
+    return (f"-- {what}, calendar {unit.value}s.\n-- Orders in the same calendar {unit.value} are one "
+            f"transaction; times are whole {unit.value}s.")
 
 
 def summary_sql(
@@ -90,6 +164,7 @@ def summary_sql(
     value_col: str = "order_value",
     dialect: str = "duckdb",
     sort: bool = False,
+    periods: str = "fractional",
 ) -> str:
     """SQL returning one row per customer: customer_id, frequency, recency, T, monetary_value.
 
@@ -98,34 +173,40 @@ def summary_sql(
     by the query's WHERE clause (the pandas version raises instead, because a data frame
     in hand should not contain them; a warehouse table usually keeps growing). Rows come
     in no particular order unless ``sort=True`` (a sort of every customer costs memory).
+    ``dialect`` is one of :data:`DIALECTS` (see :func:`render`); ``periods="calendar"``
+    counts whole calendar periods, as ``summarize_transactions(..., periods="calendar")``.
+
+    >>> "DATEDIFF(DAY, first_period, last_period)" in summary_sql("shop.orders", "2025-12-31", dialect="spark")
+    True
     """
     unit = TimeUnit.parse(time_unit)
+    periods = _checked_periods(periods)
     _check_dialect(dialect)
     end = _iso_day(observation_end)
-    diff, unit_days = DAY_DIFF[dialect], repr(unit.days)
-    first_value = MIN_BY[dialect].format(value="day_value", key="order_day")
-    return f"""-- Customer summary for BG/NBD and Gamma-Gamma (time unit: {unit.value}, observation end {end}).
--- Same-day orders are one transaction; times are in {unit.value}s of {unit_days} days.
-{_customer_days_cte(source, end, customer_col, date_col, value_col)},
+    end_key = _period_literal(end, unit, periods)
+    what = f"Customer summary for BG/NBD and Gamma-Gamma (time unit: {unit.value}, observation end {end})"
+    sql = f"""{_header(what, unit, periods)}
+{_customer_periods_cte(source, end, customer_col, date_col, value_col, unit, periods)},
 customers AS (
     SELECT customer_id,
-           MIN(order_day) AS first_day,
-           MAX(order_day) AS last_day,
-           COUNT(*) AS n_days,
-           SUM(day_value) AS total_value,
-           {first_value} AS first_day_value
-    FROM customer_days
+           MIN(order_period) AS first_period,
+           MAX(order_period) AS last_period,
+           COUNT(*) AS n_periods,
+           SUM(period_value) AS total_value,
+           MIN_BY(period_value, order_period) AS first_value
+    FROM customer_periods
     GROUP BY customer_id
 )
 SELECT customer_id,
-       n_days - 1 AS frequency,
-       {diff.format(start="first_day", end="last_day")} / {unit_days} AS recency,
-       {diff.format(start="first_day", end=f"DATE '{end}'")} / {unit_days} AS T,
-       CASE WHEN n_days > 1
-            THEN (total_value - first_day_value) / (n_days - 1)
+       n_periods - 1 AS frequency,
+       {_span("first_period", "last_period", unit, periods)} AS recency,
+       {_span("first_period", end_key, unit, periods)} AS T,
+       CASE WHEN n_periods > 1
+            THEN (total_value - first_value) / (n_periods - 1)
             ELSE 0.0 END AS monetary_value
 FROM customers
 {"ORDER BY customer_id" if sort else ""}"""
+    return render(sql, dialect)
 
 
 def split_sql(
@@ -138,6 +219,7 @@ def split_sql(
     value_col: str = "order_value",
     dialect: str = "duckdb",
     sort: bool = False,
+    periods: str = "fractional",
 ) -> str:
     """SQL for the calibration/holdout split, one row per customer of the calibration cohort.
 
@@ -145,52 +227,55 @@ def split_sql(
     customers first seen after ``calibration_end`` are left out; an order on the
     calibration end is a calibration order; the holdout runs from the day after it to
     ``observation_end`` included. Still one pass: the calibration and holdout figures are
-    counts and sums of CASE expressions over the same customer days.
+    counts and sums of CASE expressions over the same customer periods (with calendar
+    periods, a period holding the calibration end is cut in two at it, as in pandas).
     """
     unit = TimeUnit.parse(time_unit)
+    periods = _checked_periods(periods)
     _check_dialect(dialect)
     cal, end = _iso_day(calibration_end), _iso_day(observation_end)
     if cal >= end:
         raise ValueError(
             f"The calibration end {cal} must be before the observation end {end}: the holdout period would be empty."
         )
-    diff, unit_days = DAY_DIFF[dialect], repr(unit.days)
-    first_value = MIN_BY[dialect].format(value="day_value", key="order_day")
-    in_cal = f"order_day <= DATE '{cal}'"
-    duration = diff.format(start=f"DATE '{cal}'", end=f"DATE '{end}'")
-    return f"""-- Calibration/holdout split (time unit: {unit.value}, calibration end {cal}, observation end {end}).
--- Same-day orders are one transaction; times are in {unit.value}s of {unit_days} days.
-{_customer_days_cte(source, end, customer_col, date_col, value_col)},
+    cal_key, end_key = (_period_literal(d, unit, periods) for d in (cal, end))
+    what = f"Calibration/holdout split (time unit: {unit.value}, calibration end {cal}, observation end {end})"
+    # With calendar periods the period holding the calibration end may have two rows (calibration,
+    # holdout), so MIN_BY may pick either when it is the first period; but then it is also the last
+    # calibration period, n_cal_periods is 1 and the first value is not used.
+    sql = f"""{_header(what, unit, periods)}
+{_customer_periods_cte(source, end, customer_col, date_col, value_col, unit, periods, cal)},
 customers AS (
     SELECT customer_id,
-           MIN(order_day) AS first_day,
-           MAX(CASE WHEN {in_cal} THEN order_day END) AS last_cal_day,
-           COUNT(CASE WHEN {in_cal} THEN 1 END) AS n_cal_days,
-           SUM(CASE WHEN {in_cal} THEN day_value ELSE 0.0 END) AS cal_value,
-           {first_value} AS first_day_value,
-           COUNT(CASE WHEN {in_cal} THEN NULL ELSE 1 END) AS n_holdout_days,
-           SUM(CASE WHEN {in_cal} THEN 0.0 ELSE day_value END) AS holdout_value
-    FROM customer_days
+           MIN(order_period) AS first_period,
+           MAX(CASE WHEN in_cal THEN order_period END) AS last_cal_period,
+           COUNT(CASE WHEN in_cal THEN 1 END) AS n_cal_periods,
+           SUM(CASE WHEN in_cal THEN period_value ELSE 0.0 END) AS cal_value,
+           MIN_BY(period_value, order_period) AS first_value,
+           COUNT(CASE WHEN in_cal THEN NULL ELSE 1 END) AS n_holdout_periods,
+           SUM(CASE WHEN in_cal THEN 0.0 ELSE period_value END) AS holdout_value
+    FROM customer_periods
     GROUP BY customer_id
-    HAVING MIN(order_day) <= DATE '{cal}'
+    HAVING COUNT(CASE WHEN in_cal THEN 1 END) > 0
 )
 SELECT customer_id,
-       n_cal_days - 1 AS frequency_cal,
-       {diff.format(start="first_day", end="last_cal_day")} / {unit_days} AS recency_cal,
-       {diff.format(start="first_day", end=f"DATE '{cal}'")} / {unit_days} AS T_cal,
-       CASE WHEN n_cal_days > 1
-            THEN (cal_value - first_day_value) / (n_cal_days - 1)
+       n_cal_periods - 1 AS frequency_cal,
+       {_span("first_period", "last_cal_period", unit, periods)} AS recency_cal,
+       {_span("first_period", cal_key, unit, periods)} AS T_cal,
+       CASE WHEN n_cal_periods > 1
+            THEN (cal_value - first_value) / (n_cal_periods - 1)
             ELSE 0.0 END AS monetary_value_cal,
-       n_holdout_days AS frequency_holdout,
-       CASE WHEN n_holdout_days > 0
-            THEN holdout_value / n_holdout_days
+       n_holdout_periods AS frequency_holdout,
+       CASE WHEN n_holdout_periods > 0
+            THEN holdout_value / n_holdout_periods
             ELSE 0.0 END AS monetary_value_holdout,
-       {duration} / {unit_days} AS duration_holdout
+       {_span(cal_key, end_key, unit, periods)} AS duration_holdout
 FROM customers
 {"ORDER BY customer_id" if sort else ""}"""
+    return render(sql, dialect)
 
 
-def histories_sql(source: str, calibration: bool = False) -> str:
+def histories_sql(source: str, calibration: bool = False, dialect: str = "duckdb") -> str:
     """SQL counting customers per distinct (frequency, recency, T) of a summary table.
 
     ``source`` holds the rows of :func:`summary_sql` (or, with ``calibration=True``, of
@@ -204,8 +289,9 @@ def histories_sql(source: str, calibration: bool = False) -> str:
     suffix = "_cal" if calibration else ""
     cols = [f"{c}{suffix} AS {c}" for c in ("frequency", "recency", "T")]
     keys = ", ".join(f"{c}{suffix}" for c in ("frequency", "recency", "T"))
-    return f"""-- Distinct customer histories with the number of customers having each.
+    sql = f"""-- Distinct customer histories with the number of customers having each.
 SELECT {", ".join(cols)}, COUNT(*) AS n_customers
 FROM {source}
 GROUP BY {keys}
 ORDER BY {keys}"""
+    return render(sql, dialect)

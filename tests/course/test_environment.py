@@ -116,7 +116,7 @@ def test_core_install_has_no_course_tooling():
     extras = _extras()
     assert extras["core"] == CORE_ONLY
     assert {"papermill", "jupyterlab", "nbconvert", "pyyaml"} <= extras["course"]
-    assert extras["large"] == {"duckdb"}
+    assert extras["large"] == {"duckdb", "sqlglot"}
 
 
 def test_environment_yml_tags_each_extra_like_pyproject():
@@ -134,6 +134,8 @@ def test_the_makefile_installs_every_extra():
     makefile = (ROOT / "Makefile").read_text()
     extras = re.search(r"^EXTRAS\s*:=\s*(\S+)", makefile, flags=re.M).group(1)
     assert set(extras.split(",")) == set(_extras()) - {"core", *OPT_IN_EXTRAS}
+    opt_in = re.search(r"^OPT_IN_EXTRAS\s*:=\s*(.+)$", makefile, flags=re.M).group(1).split()
+    assert set(opt_in) == set(OPT_IN_EXTRAS), "make lock writes a lock for each opt-in extra"
     assert "-e '.[$(EXTRAS)]'" in makefile
 
 

@@ -1,4 +1,4 @@
-"""The customer summary as SQL (DuckDB over CSV/Parquet) equals the pandas summary."""
+"""The customer summary as SQL equals the pandas summary: run by DuckDB over CSV/Parquet, and rendered for every dialect."""
 
 from __future__ import annotations
 
@@ -10,13 +10,22 @@ import pytest
 
 from clvlib.data import load_dataset
 from clvlib.transactions import (
+    calibration_holdout_split,
+    histories_sql,
     split_sql,
     summarize_transactions,
     summarize_with_duckdb,
     summary_sql,
 )
+from clvlib.transactions.sql import DIALECTS
 
 duckdb = pytest.importorskip("duckdb")
+
+
+@pytest.fixture
+def sqlglot():
+    """The transpiler, for the renderings other than DuckDB's (the DuckDB tests run without it)."""
+    return pytest.importorskip("sqlglot", reason="sqlglot renders the SQL for other engines: pip install 'clvlib[large]'")
 
 
 @pytest.fixture(scope="module")
@@ -65,22 +74,116 @@ def test_leading_zeros_in_csv_ids_survive(tmp_path):
     np.testing.assert_allclose(got[["frequency", "recency", "T", "monetary_value"]].iloc[0], [1, 1, 2, 7])
 
 
-@pytest.mark.parametrize(
-    "dialect, diff_fragment, first_value_fragment",
-    [
-        ("duckdb", "date_diff('day', first_day, last_day)", "MIN_BY(day_value, order_day)"),
-        ("bigquery", "DATE_DIFF(last_day, first_day, DAY)", "MIN_BY(day_value, order_day)"),
-        ("snowflake", "DATEDIFF(day, first_day, last_day)", "MIN_BY(day_value, order_day)"),
-        ("spark", "datediff(last_day, first_day)", "min_by(day_value, order_day)"),
-        ("postgres", "(last_day - first_day)", "(ARRAY_AGG(day_value ORDER BY order_day))[1]"),
-    ],
-)
-def test_sql_dialects_only_change_the_date_difference_and_first_value(dialect, diff_fragment, first_value_fragment):
-    sql = summary_sql("shop.orders", "2025-12-31", "week", dialect=dialect)
-    assert diff_fragment in sql and first_value_fragment in sql
-    assert "FROM shop.orders" in sql and "/ 7.0" in sql and "DATE '2025-12-31'" in sql
-    split = split_sql("shop.orders", "2025-06-30", "2025-12-31", "week", dialect=dialect)
-    assert first_value_fragment in split and "DATE '2025-06-30'" in split
+# Read by eye once against each engine's documentation, then pinned: the argument order of the
+# day difference is where hand-kept dialect variants go wrong (BigQuery puts the end first).
+RENDERED_WEEKS_BETWEEN = {
+    "duckdb": "CAST(date_diff('day', first_period, last_period) AS DOUBLE) / 7.0",
+    "spark": "CAST(DATEDIFF(DAY, first_period, last_period) AS DOUBLE) / 7.0",
+    "databricks": "CAST(DATEDIFF(DAY, first_period, last_period) AS DOUBLE) / 7.0",
+    "bigquery": "CAST(DATE_DIFF(last_period, first_period, DAY) AS FLOAT64) / 7.0",
+    "snowflake": "CAST(DATEDIFF(DAY, first_period, last_period) AS DOUBLE) / 7.0",
+    "postgres": "CAST((\n    CAST(last_period AS DATE) - CAST(first_period AS DATE)\n  ) AS DOUBLE PRECISION) / 7.0",
+}
+RENDERED_FIRST_DAY_VALUE = dict.fromkeys(DIALECTS, "MIN_BY(period_value, order_period)") | {
+    "postgres": "ARRAY_AGG(period_value ORDER BY order_period)\n    )[1]",
+}
+
+
+def _renderings(dialect):
+    return {
+        "summary": summary_sql("shop.orders", "2025-12-31", "week", dialect=dialect),
+        "split": split_sql("shop.orders", "2025-06-30", "2025-12-31", "week", dialect=dialect),
+        "calendar months": summary_sql("shop.orders", "2025-12-31", "month", dialect=dialect, periods="calendar"),
+        "calendar weeks split": split_sql("shop.orders", "2025-07-02", "2025-12-31", "week", dialect=dialect,
+                                          periods="calendar"),
+        "histories": histories_sql("shop.summary", calibration=True, dialect=dialect),
+    }
+
+
+def test_every_dialect_is_pinned():
+    assert set(RENDERED_WEEKS_BETWEEN) == set(DIALECTS)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_each_dialect_renders_the_day_difference_and_first_value_its_own_way(sqlglot, dialect):
+    sql = _renderings(dialect)
+    assert RENDERED_WEEKS_BETWEEN[dialect] in sql["summary"]
+    assert RENDERED_FIRST_DAY_VALUE[dialect] in sql["summary"]
+    assert "FROM shop.orders" in sql["split"] and "2025-06-30" in sql["split"]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_each_rendering_parses_back_in_its_dialect(sqlglot, dialect):
+    for what, sql in _renderings(dialect).items():
+        tree = sqlglot.parse_one(sql, read=dialect)  # raises ParseError on text the dialect cannot read
+        assert tree.find(sqlglot.exp.Group) is not None, what
+
+
+def _run_on_duckdb(orders: pd.DataFrame, sql: str) -> pd.DataFrame:
+    con = duckdb.connect()
+    con.register("orders", orders)
+    got = con.sql(sql).df().set_index("customer_id").sort_index()
+    return got.astype({c: "int64" for c in got.columns if c.startswith("frequency")})
+
+
+def _assert_same(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12, atol=1e-9, check_names=False)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("periods", ["fractional", "calendar"])
+def test_each_rendering_read_back_into_duckdb_gives_the_pandas_numbers(sqlglot, order_files, dialect, periods):
+    """sqlglot's reading of each dialect's text, run on DuckDB: the meaning survived the rendering."""
+    orders = order_files[0]
+    expected = calibration_holdout_split(orders, "2025-06-30", "2025-12-31", time_unit="month", periods=periods)
+    rendered = split_sql("orders", "2025-06-30", "2025-12-31", "month", dialect=dialect, periods=periods)
+    _assert_same(_run_on_duckdb(orders, sqlglot.transpile(rendered, read=dialect, write="duckdb")[0]), expected)
+
+
+@pytest.mark.parametrize("unit", ["day", "week", "month", "year"])
+def test_calendar_periods_equal_pandas(order_files, unit):
+    """periods="calendar" as summary.py defines it, with calibration ends inside a week and a month."""
+    orders = order_files[0]
+    _assert_same(_run_on_duckdb(orders, summary_sql("orders", "2025-12-31", unit, periods="calendar")),
+                 summarize_transactions(orders, "2025-12-31", unit, periods="calendar"))
+    for cal in ("2025-06-29", "2025-07-02"):  # a Sunday (a week's end); a Wednesday in July
+        expected = calibration_holdout_split(orders, cal, "2025-12-31", unit, periods="calendar")
+        _assert_same(_run_on_duckdb(orders, split_sql("orders", cal, "2025-12-31", unit, periods="calendar")), expected)
+
+
+def test_calendar_periods_by_hand():
+    """G's worked example (summary.py): a's Jan 31 and Feb 1 are one week, two months; c is first seen in the
+    week of Feb 26; the split at Wed 2024-02-28 cuts that week in two (Feb 29 and Mar 1 are holdout)."""
+    orders = pd.DataFrame({"customer_id": list("aaaabbc"), "order_value": [10.0, 5.0, 20.0, 1.0, 7.0, 3.0, 4.0],
+                           "order_date": pd.to_datetime(["2024-01-31", "2024-02-01", "2024-02-29", "2024-03-31",
+                                                         "2024-01-15", "2024-01-20", "2024-03-01"])})
+    weeks = _run_on_duckdb(orders, summary_sql("orders", "2024-04-30", "week", periods="calendar"))
+    assert weeks[["frequency", "recency", "T", "monetary_value"]].to_numpy().tolist() == [
+        [2, 8, 13, 10.5], [0, 0, 15, 0], [0, 0, 9, 0]]
+    months = _run_on_duckdb(orders, summary_sql("orders", "2024-04-30", "month", periods="calendar"))
+    assert months.loc["a"].tolist() == [2, 2, 3, 13.0]
+    # e's first week holds a calibration order (Mon Feb 26) and a holdout one (Thu Feb 29).
+    e = pd.DataFrame({"customer_id": ["e", "e"], "order_value": [6.0, 2.0],
+                      "order_date": pd.to_datetime(["2024-02-26", "2024-02-29"])})
+    split = _run_on_duckdb(pd.concat([orders, e]),
+                           split_sql("orders", "2024-02-28", "2024-04-30", "week", periods="calendar"))
+    assert split.index.tolist() == ["a", "b", "e"]
+    assert split.loc["a"].tolist() == [0, 0, 4, 0, 2, 10.5, 9]  # 2 holdout weeks (Feb 29; Mar 31) of 20 and 1
+    assert split.loc["e"].tolist() == [0, 0, 0, 0, 1, 2, 9]
+
+
+def test_duckdb_needs_no_transpiler_and_others_say_how_to_get_it(monkeypatch):
+    real_import = builtins.__import__
+
+    def no_sqlglot(name, *args, **kwargs):
+        if name == "sqlglot" or name.startswith("sqlglot."):
+            raise ImportError("No module named 'sqlglot'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_sqlglot)
+    assert "MIN_BY(period_value, order_period)" in summary_sql("orders", "2025-12-31", dialect="duckdb")
+    with pytest.raises(ImportError, match=r"pip install 'clvlib\[large\]'"):
+        summary_sql("orders", "2025-12-31", dialect="snowflake")
 
 
 @pytest.mark.parametrize("make_sql", [
