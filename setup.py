@@ -14,7 +14,7 @@ from setuptools.command.build_py import build_py
 ROOT = Path(__file__).resolve().parent
 # (folder in the checkout, glob patterns, folder under clvlib/_bundled/)
 BUNDLE = [
-    ("data", ["*.csv", "truth/*.csv", "truth/*.json"], "data"),
+    ("data", ["*.csv", "truth/*.csv", "truth/*.json", "experiments/*.csv", "experiments/truth/*.json"], "data"),
     ("notebooks", ["[0-9][0-9]_*.ipynb"], "notebooks"),
     ("params", ["default.yml"], "params"),
     ("docs", ["glossary.md"], "docs"),

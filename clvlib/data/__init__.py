@@ -11,7 +11,9 @@ public face of the package. Its modules, each importing only those above it:
 * :mod:`~clvlib.data.reading` -- a CSV file as text rows indexed by line number;
 * :mod:`~clvlib.data.validation` -- typing and checking columns, rows and channels;
 * :mod:`~clvlib.data.loaders` -- load_table, load_dataset, load_truth;
-* :mod:`~clvlib.data.simulate` and :mod:`~clvlib.data.cdnow` -- where the data come from.
+* :mod:`~clvlib.data.simulate` and :mod:`~clvlib.data.cdnow` -- where the data come from
+  (:mod:`~clvlib.data.simulate_links` adds the shared e-mail key, referrers and early app usage).
+* :mod:`~clvlib.data.price_test` and :mod:`~clvlib.data.simulate_price_test` -- lesson 08's price test, loaded and made.
 """
 
 from clvlib.data.errors import DataNoteWarning, DataValidationError, Problem, rows_phrase

@@ -10,6 +10,6 @@ Rules every figure function follows (``tests/plots/test_plots.py`` checks them):
 
 Modules: ``data_tour`` (lesson 00), ``formulas`` (01), ``retention`` (02), ``survival`` (03,
 also the survival-curve plot lesson 02 uses), ``bgnbd`` (04), ``segments`` (05),
-``acquisition`` (06), ``executive`` (07) and ``forest`` (hazard and odds ratios, 03 and 05).
+``acquisition`` (06), ``executive`` (07), ``levers`` (08), ``ml`` (09, and 04's monitoring), ``journey`` (10) and ``forest`` (hazard and odds ratios, 03 and 05).
 The shared look (palette, dollar and percent axes) is in the private ``_style``.
 """

@@ -36,12 +36,13 @@
 
 # %% tags=["parameters"]
 data_source: dict = {}  # empty means the embedded Beanstalk Coffee data; see params/example_own_data.yml for your own files
+currency: str = "USD"  # ISO code of the data's money: USD $1,234, EUR €1,234, GBP £1,234, CHF, JPY, SEK/NOK/DKK 1,234 kr
 
 # %%
-import matplotlib.pyplot as plt
-
 from clvlib.analysis import acquisition
+from clvlib.core.money import currency as currency_named
 from clvlib.course.environment import check_environment
+from clvlib.course.tables import readable, show_figure
 from clvlib.data import load_dataset
 from clvlib.plots import data_tour
 
@@ -75,6 +76,7 @@ assert environment["ok"].all(), "Some packages are missing or too old: run `make
 
 # %%
 dataset = load_dataset(data_source)
+money = currency_named(currency)  # every amount is written in it; an unknown code stops here
 dataset.describe()
 
 # %% [markdown]
@@ -91,13 +93,14 @@ subs.head()
 # %%
 still_active = subs["cancel_date"].isna()
 print(f"{len(subs):,} subscribers, {still_active.sum():,} ({still_active.mean():.0%}) still active on {dataset.analysis_date.date()}")
-subs.groupby("plan")["monthly_revenue"].agg(["count", "mean"]).rename(columns={"count": "subscribers", "mean": "monthly revenue ($)"})
+by_plan = subs.groupby("plan")["monthly_revenue"].agg(["count", "mean"])
+readable(by_plan.rename(columns={"count": "subscribers", "mean": "monthly revenue"}), money=["monthly revenue"], money_code=money)
 
 # %%
 # New subscribers and spend per channel and month: the table the CAC lesson (06) starts from.
 monthly = acquisition.cac_by_channel_month(dataset.marketing_spend, subs)
 data_tour.plot_signups_by_month(monthly)
-plt.show()
+show_figure(money)
 
 # %% [markdown]
 # ### The orders table: one row per web-shop order
@@ -109,7 +112,7 @@ orders.head()
 
 # %%
 data_tour.plot_order_values(orders)
-plt.show()
+show_figure(money)
 
 # %% [markdown]
 # ### The marketing spend table: one row per channel and month
@@ -119,11 +122,11 @@ plt.show()
 
 # %%
 spend = dataset.marketing_spend
-spend.groupby("channel")["spend"].sum().map("${:,.0f}".format).to_frame("total spend")
+readable(spend.groupby("channel")["spend"].sum().to_frame("total spend"), money=["total spend"], decimals=0, money_code=money)
 
 # %%
 data_tour.plot_spend_by_channel(monthly)
-plt.show()
+show_figure(money)
 
 # %% [markdown]
 # ## 3. The data contract, and your own files

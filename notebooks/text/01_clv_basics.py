@@ -20,37 +20,42 @@
 # 3. Present value: a dollar next year is worth less than a dollar today.
 # 4. The retention formula $m\,r/(1+d-r)$, derived from a geometric sum and checked against a long sum.
 # 5. Payback: how many months of margin repay the cost of winning a customer.
-# 6. Sensitivity: which input moves CLV most (a tornado chart).
+# 6. Sensitivity: which input moves CLV most (a tornado chart, and a calculator to move the inputs yourself).
 # 7. The trap of averages: the CLV of the average customer is not the average CLV.
 #
 # **Prerequisites.** Lesson 00; school algebra (a geometric series is derived here). **Estimated
 # time:** 45 minutes. Every term is explained in the [glossary](../docs/glossary.md).
 
 # %%
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from clvlib.analysis import cohorts, formulas
+from clvlib.core.money import currency as currency_named
 from clvlib.core.units import convert_rate
+from clvlib.course import calculator, new_subscriber
+from clvlib.course.tables import readable, show_figure
 from clvlib.data import load_dataset, load_truth
 from clvlib.plots import formulas as formula_plots
 
 # %% tags=["parameters"]
 data_source: dict = {}  # {} means the embedded Beanstalk Coffee data; see params/ for your own files
-average_order_value: float = 100.0  # dollars per purchase in the textbook example
+average_order_value: float = 100.0  # money per purchase in the textbook example, in `currency`
 purchases_per_year: float = 4.0  # purchases per customer per year
 lifespan_years: float = 3.0  # how many years a customer stays, on average
 gross_margin_rate: float = 0.40  # share of revenue kept after the cost of the coffee and shipping
 discount_rate_annual: float = 0.10  # yearly discount rate (the company's cost of capital)
-monthly_margin: float = 10.0  # dollars of margin per subscriber per month ($25 plan x 40%)
+monthly_margin: float = 10.0  # margin per subscriber per month, in `currency` (a 25 plan x 40%)
 retention_rate_monthly: float = 0.92  # share of subscribers who renew each month
-acquisition_cost: float = 70.0  # dollars of marketing to win one subscriber
+acquisition_cost: float = 70.0  # marketing money spent to win one subscriber
 sensitivity_change: float = 0.10  # move each input down and up by this share in the tornado chart
+horizon_months: int = 36  # how many months ahead lifetime value counts
+currency: str = "USD"  # ISO code of the data's money: USD $1,234, EUR €1,234, GBP £1,234, CHF, JPY, SEK/NOK/DKK 1,234 kr
 
 # %%
 # Derived values: everything below uses these.
 discount_rate_monthly = convert_rate(discount_rate_annual, "year", "month")
+money = currency_named(currency)  # every amount below is written in it; an unknown code stops here
 dataset = load_dataset(data_source)
 subscriptions = dataset.subscriptions
 print(f"Discount rate: {discount_rate_annual:.1%} a year = {discount_rate_monthly:.3%} a month")
@@ -65,7 +70,7 @@ dataset.describe()
 
 # %%
 simple = formulas.simple_clv(average_order_value, purchases_per_year, lifespan_years)
-print(f"${average_order_value:,.0f} x {purchases_per_year:g} a year x {lifespan_years:g} years = ${simple:,.0f}")
+print(f"{money.format(average_order_value)} x {purchases_per_year:g} a year x {lifespan_years:g} years = {money.format(simple)}")
 
 # %%
 assert simple == average_order_value * purchases_per_year * lifespan_years, f"simple CLV should equal order value x orders per year x years; got {simple}"
@@ -103,11 +108,11 @@ assert margin_value <= simple, f"CLV on margin ({margin_value}) should not excee
 yearly_profit = np.full(int(round(lifespan_years)), annual_profit)
 pv = formulas.present_value(yearly_profit, discount_rate_annual)  # paid at the end of each year
 pv_now = formulas.present_value(yearly_profit, discount_rate_annual, first_payment_now=True)
-print(f"Undiscounted: ${yearly_profit.sum():,.2f}; present value: ${pv:,.2f} "
-      f"(${pv_now:,.2f} if the first year is paid up front)")
+print(f"Undiscounted: {money.format(yearly_profit.sum(), 2)}; present value: {money.format(pv, 2)} "
+      f"({money.format(pv_now, 2)} if the first year is paid up front)")
 factors = formulas.discount_factors(yearly_profit.size, discount_rate_annual, first_payment_now=False)
 formula_plots.plot_discounted_cash_flows(yearly_profit, factors, period_label="year")
-plt.show()
+show_figure(money)
 
 # %%
 assert pv < pv_now <= yearly_profit.sum() or discount_rate_annual == 0, f"paying at year end ({pv}) should be worth less than paying the first year up front ({pv_now}), which is at most the undiscounted sum"
@@ -138,10 +143,10 @@ clv_with_first = formulas.retention_clv(monthly_margin, retention_rate_monthly, 
 months = np.arange(1, 241)
 partial = pd.Series([formulas.retention_clv_truncated(monthly_margin, retention_rate_monthly,
                                                       discount_rate_monthly, n) for n in months], index=months)
-print(f"m r / (1 + d - r) = ${clv_textbook:,.2f}; counting the signup payment: ${clv_with_first:,.2f}")
+print(f"m r / (1 + d - r) = {money.format(clv_textbook, 2)}; counting the signup payment: {money.format(clv_with_first, 2)}")
 print(f"Expected lifetime: {formulas.expected_lifetime_periods(retention_rate_monthly):.1f} months")
 formula_plots.plot_truncated_sum_convergence(partial, clv_textbook, period_label="months")
-plt.show()
+show_figure(money)
 
 # %%
 long_sum = formulas.retention_clv_truncated(monthly_margin, retention_rate_monthly, discount_rate_monthly, 5000)
@@ -150,6 +155,19 @@ assert abs(clv_with_first - (clv_textbook + monthly_margin)) < 1e-9, f"counting 
 # With no discounting and the first payment counted, it is margin x expected lifetime.
 assert abs(formulas.retention_clv(monthly_margin, retention_rate_monthly, 0.0, include_first_payment=True)
            - monthly_margin * formulas.expected_lifetime_periods(retention_rate_monthly)) < 1e-6, "with no discounting and the first payment counted, CLV should equal margin x expected lifetime"
+
+# %% [markdown]
+# **The same question in the report.** The executive report (lesson 07) also values a new subscriber,
+# from the data rather than from the example's inputs. The sentence below is generated from both numbers
+# and names every way the two estimates differ.
+
+# %%
+report_value = new_subscriber.report_estimate(subscriptions, dataset.analysis_date, gross_margin_rate,
+                                              discount_rate_annual, horizon_months)
+formula_value = new_subscriber.Estimate(
+    "Lesson 01's retention formula", clv_with_first, f"a constant {retention_rate_monthly:.0%} monthly retention",
+    None, f"the example's {money.format(monthly_margin, 2)} a month")
+print(new_subscriber.relation_sentence(formula_value, report_value, money))
 
 # %% [markdown]
 # ## 5. Payback: when has a customer repaid their acquisition cost?
@@ -161,7 +179,7 @@ assert abs(formulas.retention_clv(monthly_margin, retention_rate_monthly, 0.0, i
 # %%
 payback_no_churn = formulas.payback_periods(acquisition_cost, monthly_margin)
 payback = formulas.payback_periods(acquisition_cost, monthly_margin, retention_rate_monthly, discount_rate_monthly)
-print(f"Paying ${acquisition_cost:,.0f} to win a subscriber: {payback_no_churn:.1f} months if nobody churned, "
+print(f"Paying {money.format(acquisition_cost)} to win a subscriber: {payback_no_churn:.1f} months if nobody churned, "
       f"{payback:.1f} months with {1 - retention_rate_monthly:.0%} monthly churn and discounting.")
 
 # %%
@@ -186,7 +204,7 @@ sens = formulas.sensitivity(formulas.retention_clv, base_inputs, change=sensitiv
 formula_plots.plot_tornado(sens, labels={"margin_per_period": "monthly margin",
                                          "retention_rate": "monthly churn (as retention)",
                                          "discount_rate": "monthly discount rate"})
-plt.show()
+show_figure(money)
 sens[["low_value", "high_value", "clv_low", "clv_high", "swing"]].round(3)
 
 # %%
@@ -196,6 +214,26 @@ assert sens.index[-1] == "discount_rate", f"at monthly rates the discount rate s
 # Cutting churn by a tenth is worth more than losing it by a tenth costs (CLV is convex in churn).
 retention_row = sens.loc["retention_rate"]
 assert retention_row["change_high"] > -retention_row["change_low"], "raising retention should add more CLV than lowering it by the same amount removes"
+
+# %% [markdown]
+# ### Try it: a CLV calculator
+#
+# Move the sliders to see CLV (signup payment counted), payback and the tornado change together. The order
+# value and orders per month make the monthly margin with the margin rate; retention moves through its churn,
+# as above. The sliders need a live kernel (JupyterLab, Notebook 7, VS Code); in the HTML pages and in
+# `make report` runs nothing can move them, so the same chart is drawn once at the lesson's inputs.
+
+# %%
+calculator_inputs = calculator.CalculatorInputs(
+    order_value=monthly_margin / gross_margin_rate, orders_per_month=1.0, gross_margin_rate=gross_margin_rate,
+    retention_rate_monthly=retention_rate_monthly, discount_rate_annual=discount_rate_annual,
+    acquisition_cost=acquisition_cost)
+shown = calculator.show_calculator(calculator_inputs, money, change=sensitivity_change)
+
+# %%
+calculated = calculator.calculator_figures(calculator_inputs, sensitivity_change)
+assert abs(calculated.clv - clv_with_first) < 1e-6, f"the calculator's CLV {calculated.clv} should be section 4's {clv_with_first}"
+assert abs(calculated.payback_months - payback) < 1e-9, f"the calculator's payback {calculated.payback_months} should be section 5's {payback}"
 
 # %% [markdown]
 # ## 7. The trap of averages
@@ -220,7 +258,7 @@ churn_per_customer = subscriptions[segment].merge(segment_churn["churn_rate"], l
 margin_per_customer = subscriptions["monthly_revenue"].to_numpy() * gross_margin_rate
 trap_segments = formulas.clv_of_average_vs_average_clv(margin_per_customer, 1 - churn_per_customer,
                                                        discount_rate_monthly)
-segment_churn.round(4)
+readable(segment_churn, shares=["churn_rate"])
 
 # %%
 trap_table = pd.DataFrame({"segment averages (observed)": trap_segments})
@@ -232,7 +270,7 @@ if dataset.is_embedded:
     clv_each = formulas.retention_clv(margin_per_customer, 1 - true_churn, discount_rate_monthly,
                                       include_first_payment=True)
     formula_plots.plot_clv_distribution(clv_each, clv_each.mean(), trap_truth["clv_of_average_customer"])
-    plt.show()
+    show_figure(money)
 trap_table.round(2)
 
 # %%

@@ -33,7 +33,9 @@ import numpy as np
 import pandas as pd
 
 from clvlib.analysis import cohorts
+from clvlib.core.money import currency as currency_named
 from clvlib.core.units import UnitMismatchError, convert_rate
+from clvlib.course import new_subscriber, tables
 from clvlib.data import load_dataset
 from clvlib.data.simulate import simulate_sbg_cohort
 from clvlib.models.contractual import sbg
@@ -46,10 +48,13 @@ calibration_months: int = 12  # months since signup used to fit the models; late
 discount_rate_annual: float = 0.10  # yearly discount rate (the company's cost of capital)
 gross_margin_rate: float = 0.40  # share of subscription revenue kept as margin
 min_at_risk: int = 100  # leave out tenure months with fewer subscribers at risk than this (too noisy)
+horizon_months: int = 36  # how many months ahead lifetime value counts
+currency: str = "USD"  # ISO code of the data's money: USD $1,234, EUR €1,234, GBP £1,234, CHF, JPY, SEK/NOK/DKK 1,234 kr
 
 # %%
 # Derived values.
 dataset = load_dataset(data_source)
+money = currency_named(currency)  # every amount below is written in it
 subscriptions = dataset.subscriptions
 analysis_date = dataset.analysis_date
 discount_rate_monthly = convert_rate(discount_rate_annual, "year", "month")
@@ -58,7 +63,7 @@ signup_months = subscriptions["signup_date"].dt.to_period("M")
 first_cohort = signup_months.min()
 last_cohort = min(first_cohort + early_cohorts - 1, signup_months.max())
 print(f"{len(subscriptions):,} subscribers, data up to {analysis_date.date()}; "
-      f"average monthly margin ${monthly_margin:,.2f}; models use cohorts {first_cohort} to {last_cohort}.")
+      f"average monthly margin {money.format(monthly_margin, 2)}; models use cohorts {first_cohort} to {last_cohort}.")
 
 # %% [markdown]
 # ## 1. The cohort table
@@ -195,8 +200,8 @@ if dataset.is_embedded:
 
 # %%
 del_months = model.discounted_expected_lifetime(discount_rate_monthly, time_unit="month")
-print(f"A new subscriber: DEL = {del_months:.1f} discounted months, worth ${monthly_margin * del_months:,.0f} "
-      f"(constant churn says ${monthly_margin * model.constant_churn_.discounted_expected_lifetime(discount_rate_monthly):,.0f})")
+print(f"A new subscriber: DEL = {del_months:.1f} discounted months, worth {money.format(monthly_margin * del_months, 2)} "
+      f"(constant churn says {money.format(monthly_margin * model.constant_churn_.discounted_expected_lifetime(discount_rate_monthly), 2)})")
 renewals_made = [0, 3, 6, 12, 24]
 value_table = pd.DataFrame({
     "sBG": [monthly_margin * model.discounted_expected_residual_lifetime(discount_rate_monthly, n) for n in renewals_made],
@@ -204,8 +209,8 @@ value_table = pd.DataFrame({
                        for n in renewals_made],
 }, index=pd.Index(renewals_made, name="renewals made"))
 retention_plots.plot_value_by_tenure(value_table)
-plt.show()
-value_table.round(0)
+tables.show_figure(money)
+tables.readable(value_table, money=["sBG", "constant churn"], money_code=money)
 
 # %% [markdown]
 # The model was fitted in months, so its discount rate must be per month. Passing the yearly rate
@@ -221,6 +226,19 @@ except UnitMismatchError as err:
 assert del_months > 1, f"the discounted expected lifetime should exceed one month; got {del_months}"
 assert (np.diff(value_table["sBG"].to_numpy()) > 0).all(), "under sBG the remaining value should rise with tenure"  # longer tenure, higher remaining value
 assert np.allclose(value_table["constant churn"], value_table["constant churn"].iloc[0]), "under constant churn the remaining value should be the same at every tenure"
+
+# %% [markdown]
+# **The same question in the report.** The executive report (lesson 07) values a new subscriber too;
+# the sentence below is generated from both numbers and names every way the two estimates differ.
+
+# %%
+report_value = new_subscriber.report_estimate(subscriptions, analysis_date, gross_margin_rate,
+                                              discount_rate_annual, horizon_months)
+sbg_value = new_subscriber.Estimate(
+    "Lesson 02's sBG", monthly_margin * del_months,
+    f"the sBG model fitted on the first {early_cohorts} signup cohorts' first {calibration_months} months", None,
+    f"the average subscriber's {money.format(monthly_margin, 2)} a month")
+print(new_subscriber.relation_sentence(sbg_value, report_value, money))
 
 # %% [markdown]
 # ## 5. The published example: Fader & Hardie (2007)

@@ -50,12 +50,16 @@ horizon_months: int = 36  # how many months ahead lifetime value counts
 extrapolate_to_months: int = 60  # a longer horizon, beyond the data, for the parametric models
 churn_window_months: int = 6  # logistic regression outcome: churned within this many months
 data_source: dict = {}  # {} is the embedded Beanstalk Coffee data; see params/ for your own files
+currency: str = "USD"  # ISO code of the data's money: USD $1,234, EUR €1,234, GBP £1,234, CHF, JPY, SEK/NOK/DKK 1,234 kr
 
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from clvlib.analysis import lifetimes
+from clvlib.core.money import currency as currency_named
+from clvlib.course import new_subscriber
+from clvlib.course.tables import readable, show_figure
 from clvlib.data import load_dataset, load_truth
 from clvlib.models import survival
 from clvlib.plots import retention as retention_plots
@@ -63,6 +67,7 @@ from clvlib.plots import survival as survival_plots
 
 # %%
 dataset = load_dataset(data_source)
+money = currency_named(currency)  # every amount is written in it; an unknown code stops here
 durations = lifetimes.durations_from_subscriptions(dataset.subscriptions, dataset.analysis_date)
 covariates = [c for c in ("channel", "plan", "promo_signup", "age_years") if c in durations.columns]
 # Kaplan-Meier can only be read as far as the data go (in every channel and plan).
@@ -365,7 +370,7 @@ ltv_channel = lifetimes.lifetime_value_by_segment(
     durations, "channel", gross_margin_rate, discount_rate_annual, horizon_months, model=ltv_model
 )
 print(f"Model used: {ltv_model}")
-ltv_channel.round(2)
+readable(ltv_channel, money=["monthly_margin", "clv"], money_code=money)
 
 # %%
 ltv_extrapolated = lifetimes.lifetime_value_by_segment(
@@ -375,13 +380,13 @@ survival_plots.plot_clv_by_segment(
     ltv_channel, longer=ltv_extrapolated,
     labels=(f"first {horizon_months} months ({ltv_model})", f"first {extrapolate_to_months} months ({choice.best_name}, extrapolated)"),
 )
-plt.show()
+show_figure(money)
 
 # %%
 ltv_plan = lifetimes.lifetime_value_by_segment(
     durations, "plan", gross_margin_rate, discount_rate_annual, horizon_months, model=ltv_model
 )
-ltv_plan.round(2)
+readable(ltv_plan, money=["monthly_margin", "clv"], money_code=money)
 
 # %%
 for table in (ltv_channel, ltv_plan, ltv_extrapolated):
@@ -393,6 +398,22 @@ if dataset.is_embedded:
     assert ltv_plan["clv"].idxmax() == "premium", f"premium should have the highest CLV by plan; got {ltv_plan['clv'].idxmax()}"  # same lifetimes, higher margin
     times_affiliate = ltv_channel["clv"] / ltv_channel.at["affiliate", "clv"]
     assert times_affiliate[["referral", "search"]].between(2, 3).all(), f"referral and search CLV should be two to three times affiliate's; got {times_affiliate[['referral', 'search']].round(2).to_dict()}"  # "two to three times", below
+
+# %% [markdown]
+# **The same question in the report.** Weighted by each channel's subscribers, these values give a new
+# subscriber's value, which the executive report (lesson 07) also states. The sentences are generated from
+# the numbers and name every way the estimates differ.
+
+# %%
+report_value = new_subscriber.report_estimate(dataset.subscriptions, dataset.analysis_date, gross_margin_rate,
+                                              discount_rate_annual, horizon_months)
+for table, model_name, months in ((ltv_channel, ltv_model, horizon_months),
+                                  (ltv_extrapolated, choice.best_name, extrapolate_to_months)):
+    method = (new_subscriber.REPORT_METHOD if model_name == "kaplan_meier"
+              else f"the {model_name} model per channel (weighted by subscribers)")
+    estimate = new_subscriber.Estimate(f"Lesson 03 over {months} months", new_subscriber.weighted_value(table),
+                                       method, months, new_subscriber.REPORT_MARGIN)
+    print(new_subscriber.relation_sentence(estimate, report_value, money))
 
 # %% [markdown]
 # ## What this means for the business

@@ -37,7 +37,8 @@
 # %% tags=["parameters"]
 gross_margin_rate: float = 0.40  # gross margin, as a share of revenue (subscriptions and web-shop orders alike)
 discount_rate_annual: float = 0.10  # yearly discount rate applied to future margin
-clv_horizon_weeks: int = 104  # predicted CLV counts this many weeks ahead (the model works in weeks)
+clv_horizon: float = 12.0  # how far ahead predicted CLV counts, in clv_horizon_unit (one shop horizon: 04, 05, 07)
+clv_horizon_unit: str = "month"  # unit of clv_horizon: "week", "month" or "year"
 n_scores: int = 5  # RFM scores per dimension: 5 gives quintiles
 top_share: float = 0.20  # the top value tier, as a share of customers
 middle_share: float = 0.50  # the top and middle tiers together, as a share of customers
@@ -48,14 +49,17 @@ at_risk_below: float = 0.50  # lifecycle: P(alive) below this makes a customer a
 lapsed_below: float = 0.20  # lifecycle: P(alive) below this makes a customer lapsed
 early_window_days: int = 56  # the high-value model only sees the first this-many days of a customer
 data_source: dict = {}  # {} is the embedded Beanstalk Coffee data; see params/ for your own files
+currency: str = "USD"  # ISO code of the data's money: USD $1,234, EUR €1,234, GBP £1,234, CHF, JPY, SEK/NOK/DKK 1,234 kr
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from clvlib.analysis import segments, value_drivers
-from clvlib.analysis.predictive_clv import customer_lifetime_value
+from clvlib.analysis import predictive_clv, segments, value_drivers
+from clvlib.core import money as currencies
+from clvlib.core import units
+from clvlib.course.tables import show_figure
 from clvlib.data import load_dataset
 from clvlib.models.noncontractual import BetaGeoNBD, GammaGamma
 from clvlib.plots import segments as segment_plots
@@ -64,10 +68,13 @@ from clvlib.transactions import summarize_transactions
 # %%
 dataset = load_dataset(data_source)
 orders = dataset.orders
+money = currencies.currency(currency)  # every amount is written in it; an unknown code stops here
+horizon_weeks = units.convert_periods(clv_horizon, clv_horizon_unit, "week")  # the models below work in weeks
 orders_end = dataset.period_end("orders")  # the orders' own period_end, else the analysis date
 tier_labels = [f"top {top_share:.0%}", f"next {middle_share - top_share:.0%}", f"bottom {1 - middle_share:.0%}"]
 assert 0 < top_share < middle_share < 1, "need 0 < top_share < middle_share < 1"
-print(f"{len(orders):,} orders from {orders['customer_id'].nunique():,} customers, up to {orders_end.date()}")
+print(f"{len(orders):,} orders from {orders['customer_id'].nunique():,} customers, up to {orders_end.date()}; "
+      f"predicted CLV counts {clv_horizon:g} {clv_horizon_unit}s = {horizon_weeks:.1f} weeks")
 
 # %% [markdown]
 # ## 1. RFM: recency, frequency, monetary
@@ -110,7 +117,7 @@ print("Customers by number of orders: " + ", ".join(
 scores = segments.rfm_scores(rfm, n_scores)
 segment_plots.plot_score_counts(scores)
 plt.suptitle("Customers per score: frequency leaves gaps where customers cannot be told apart", y=1.04)
-plt.show()
+show_figure(money)
 
 # %% [markdown]
 # What would the row-order trick have done? The table counts customers **by number of orders**
@@ -141,21 +148,23 @@ assert reshuffled.reindex(scores.index).equals(scores["f_score"]), "F scores sho
 # %%
 scores["rfm_segment"] = segments.rfm_segment_names(scores)
 segment_plots.plot_rfm_grid(pd.crosstab(scores["r_score"], scores["f_score"]))
-plt.show()
+show_figure(money)
 
 # %% [markdown]
 # ## 2. Value tiers from predicted CLV
 #
 # RFM describes the past. Lesson 04's models predict the future: BG/NBD gives each customer's
 # expected number of orders and P(alive), Gamma-Gamma their expected order value. Together they give
-# a **predicted CLV**: the discounted margin of the next `clv_horizon_weeks` weeks.
+# a **predicted CLV**: the discounted margin of the next `clv_horizon` `clv_horizon_unit`s. One horizon
+# serves the web shop throughout the course (lesson 04, this lesson and the report): 12 months by default,
+# about the length of the holdout on which lesson 04 checks the forecast, and the year a budget is planned for.
 
 # %%
 summary = summarize_transactions(orders, orders_end, time_unit="week")
 bgnbd = BetaGeoNBD(time_unit="week").fit(summary)
 gamma_gamma = GammaGamma().fit(summary["frequency"], summary["monetary_value"])
-predicted = customer_lifetime_value(
-    bgnbd, gamma_gamma, summary, horizon=clv_horizon_weeks, horizon_unit="week",
+predicted = predictive_clv.customer_lifetime_value(
+    bgnbd, gamma_gamma, summary, horizon=horizon_weeks, horizon_unit="week",
     margin_rate=gross_margin_rate, discount_rate_annual=discount_rate_annual,
 )
 customers = scores.join(predicted).join(summary[["frequency"]].rename(columns={"frequency": "repeat_orders"}))
@@ -168,7 +177,7 @@ top_value_share = segments.top_share_of_value(customers["clv"], top_share)
 gini = segments.gini_coefficient(customers["clv"])
 print(f"The top {top_share:.0%} of customers hold {top_value_share:.0%} of predicted value (Gini {gini:.2f}).")
 segment_plots.plot_pareto_curve(curve, highlight=top_share)
-plt.show()
+show_figure(money)
 
 # %%
 customers["value_tier"] = segments.value_tiers(customers["clv"], cutoffs=(top_share, middle_share), labels=tier_labels)
@@ -237,12 +246,12 @@ segment_plots.plot_segment_profiles(by_rfm, ax=axes[1])
 axes[0].set_title("By lifecycle stage")
 axes[1].set_title("By RFM segment")
 plt.tight_layout()
-plt.show()
+show_figure(money)
 
 # %%
 stage_by_tier = segments.segment_profiles(customers, ["value_tier", "lifecycle_stage"])
 segment_plots.plot_segment_profiles(stage_by_tier)
-plt.show()
+show_figure(money)
 
 # %%
 for profile in (by_stage, by_rfm, stage_by_tier):
@@ -254,7 +263,7 @@ if dataset.is_embedded:
 
 # %%
 named = by_rfm.reindex(["champions", "loyal", "hibernating"])
-print(", ".join(f"{name}: churn risk {row.mean_churn_risk:.0%}, mean value ${row.mean_value:,.2f}"
+print(", ".join(f"{name}: churn risk {row.mean_churn_risk:.0%}, mean value {money.format(row.mean_value, 2)}"
                 for name, row in named.iterrows()))
 risk, value = named["mean_churn_risk"], named["mean_value"]
 if dataset.is_embedded:  # what the next paragraph says about the Beanstalk data
@@ -289,7 +298,7 @@ from clvlib.plots.forest import plot_forest  # the forest plot of lesson 03's Co
 
 plot_forest(model.odds_ratios, "odds_ratio", "ci_lower", "ci_upper", title="What distinguishes high-value customers",
             xlabel="odds ratio of being high value (log scale; red: above 1, green: below 1, grey: no clear difference)")
-plt.show()
+show_figure(money)
 
 # %%
 assert model.customers_used == len(early), f"the model should use every early customer; used {model.customers_used} of {len(early)}"

@@ -46,18 +46,22 @@ baseline_months: int = 12  # budget scenario: the baseline is the average of the
 elasticity: float = 0.7  # budget scenario: new customers grow like spend to this power (1 means no diminishing returns)
 shift_dollars: float = 1000.0  # budget scenario: monthly spend moved from the weakest to the strongest channel
 data_source: dict = {}  # {} is the embedded Beanstalk Coffee data; see params/ for your own files
+currency: str = "USD"  # ISO code of the data's money: USD $1,234, EUR €1,234, GBP £1,234, CHF, JPY, SEK/NOK/DKK 1,234 kr
 
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from clvlib.analysis import acquisition
-from clvlib.course.tables import readable  # money as $1,234.50
+from clvlib.core.money import currency as currency_named
+from clvlib.course import new_subscriber
+from clvlib.course.tables import readable, show_figure  # money in `currency`: $1,234.50, €1,234.50
 from clvlib.data import load_dataset
 from clvlib.plots import acquisition as acquisition_plots
 
 # %%
 dataset = load_dataset(data_source)
+money = currency_named(currency)  # every amount is written in it; an unknown code stops here
 subs, spend = dataset.subscriptions, dataset.marketing_spend
 horizon = min(horizon_months, acquisition.longest_common_horizon_months(subs, dataset.analysis_date))
 if horizon < horizon_months:
@@ -72,11 +76,11 @@ assert horizon >= 1, f"the horizon should be at least one month; got {horizon}"
 
 # %%
 monthly = acquisition.cac_by_channel_month(spend, subs)
-readable(monthly.tail(8), money=["spend", "cac"])
+readable(monthly.tail(8), money=["spend", "cac"], money_code=money)
 
 # %%
 acquisition_plots.plot_cac_by_month(monthly)
-plt.show()
+show_figure(money)
 
 # %% [markdown]
 # ### A month without new customers
@@ -108,7 +112,7 @@ print(f"{(~monthly['cac_defined']).sum()} channel-months without a defined CAC i
 
 # %%
 cac = acquisition.cac_by_channel(spend, subs)
-readable(cac, money=["spend", "cac"])
+readable(cac, money=["spend", "cac"], money_code=money)
 
 # %% [markdown]
 # ## 2. CLV by acquisition channel
@@ -120,7 +124,16 @@ readable(cac, money=["spend", "cac"])
 
 # %%
 clv = acquisition.clv_by_channel(subs, dataset.analysis_date, gross_margin_rate, discount_rate_annual, horizon)
-clv.round(2)
+readable(clv, money=["monthly_margin", "clv"], money_code=money)
+
+# %%
+# Weighted by each channel's subscribers, this is the report's value of a new subscriber (lesson 07).
+lesson_value = new_subscriber.Estimate("Lesson 06", new_subscriber.weighted_value(clv), new_subscriber.REPORT_METHOD,
+                                       horizon, new_subscriber.REPORT_MARGIN)
+report_value = new_subscriber.report_estimate(subs, dataset.analysis_date, gross_margin_rate, discount_rate_annual,
+                                              horizon_months)
+print(new_subscriber.relation_sentence(lesson_value, report_value, money))
+assert abs(lesson_value.value / report_value.value - 1) < 1e-9, "lesson 06's value of a new subscriber should be the report's"
 
 # %% [markdown]
 # ## 3. LTV:CAC, with uncertainty
@@ -135,14 +148,15 @@ boot = acquisition.bootstrap_ltv_to_cac(
     n_boot=n_boot, confidence=confidence, seed=seed,
 )
 table = boot.summary
-table[["clv", "cac", "ltv_to_cac", "ltv_to_cac_lower", "ltv_to_cac_upper", "share_meeting_3_to_1"]].round(2)
+readable(table[["clv", "cac", "ltv_to_cac", "ltv_to_cac_lower", "ltv_to_cac_upper", "share_meeting_3_to_1"]],
+         money=["clv", "cac"], money_code=money)
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(14, 4.5))
 acquisition_plots.plot_cac_vs_clv(table, ax=axes[0])
 acquisition_plots.plot_ltv_to_cac(table, ax=axes[1])
 plt.tight_layout()
-plt.show()
+show_figure(money)
 
 # %%
 rankings = acquisition.channel_rankings(table)
@@ -177,8 +191,8 @@ if dataset.is_embedded:
 curves = acquisition.payback_curves(subs, dataset.analysis_date, gross_margin_rate, discount_rate_annual, horizon)
 payback = acquisition.payback_table(curves, cac)
 acquisition_plots.plot_payback_curves(curves, payback)
-plt.show()
-readable(payback, money=["cac"])
+show_figure(money)
+readable(payback, money=["cac"], money_code=money)
 
 # %%
 last = curves.groupby("channel")["cumulative_discounted_margin"].last()
@@ -203,7 +217,7 @@ if dataset.is_embedded:
 # %%
 by_horizon = acquisition.ltv_to_cac_by_horizon(curves, cac)
 acquisition_plots.plot_ltv_to_cac_by_horizon(by_horizon)
-plt.show()
+show_figure(money)
 
 # %% [markdown]
 # **How value is defined.** The same data, four conventions: our margin-based CLV over `horizon`
@@ -262,13 +276,15 @@ strongest = table["ltv_to_cac"].astype(float).idxmax()
 moved = min(shift_dollars, float(baseline.at[weakest, "spend"]))
 new_spend = {weakest: baseline.at[weakest, "spend"] - moved, strongest: baseline.at[strongest, "spend"] + moved}
 scenario = acquisition.budget_scenario(baseline, new_spend, elasticity)
-print(f"Moving ${moved:,.0f}/month from {weakest} to {strongest}; assumption: {scenario.attrs['assumption']}")
-scenario[["spend_baseline", "spend_scenario", "new_customers_baseline", "new_customers_scenario",
-          "value_minus_spend_baseline", "value_minus_spend_scenario", "marginal_cac_scenario"]].round(1)
+print(f"Moving {money.format(moved)}/month from {weakest} to {strongest}; assumption: {scenario.attrs['assumption']}")
+money_columns = ["spend_baseline", "spend_scenario", "value_minus_spend_baseline", "value_minus_spend_scenario",
+                 "marginal_cac_scenario"]
+readable(scenario[[*money_columns[:2], "new_customers_baseline", "new_customers_scenario", *money_columns[2:]]],
+         money=money_columns, decimals=1, money_code=money)
 
 # %%
 acquisition_plots.plot_budget_scenario(scenario)
-plt.show()
+show_figure(money)
 
 # %% [markdown]
 # How much of the gain survives a different assumption? The same move under several elasticities,
@@ -282,12 +298,13 @@ gain_by_elasticity = pd.Series(
      for e in (0.5, 0.7, 0.9, 1.0)},
     name="monthly value gained by the move",
 ).rename_axis("elasticity")
-gain_by_elasticity.round(0).to_frame()
+readable(gain_by_elasticity.to_frame(), money=[gain_by_elasticity.name], decimals=0, money_code=money)
 
 # %%
 best_split = acquisition.optimal_budget_split(baseline, float(baseline["spend"].sum()), elasticity)
 best = acquisition.budget_scenario(baseline, best_split, elasticity)
-pd.DataFrame({"spend today": baseline["spend"], "best split": best_split}).round(0)
+readable(pd.DataFrame({"spend today": baseline["spend"], "best split": best_split}),
+         money=["spend today", "best split"], decimals=0, money_code=money)
 
 # %%
 assert abs(scenario.at["total", "spend_scenario"] - scenario.at["total", "spend_baseline"]) < 1e-6, "the scenario should move money between channels, not change total spend"  # money is moved, not added

@@ -27,6 +27,8 @@ gross_margin_rate: float = 0.40  # share of revenue kept after the cost of the c
 discount_rate_annual: float = 0.10  # yearly discount rate for lifetime values
 horizon_months: int = 36  # a subscriber's value counts margin up to this many months (capped by the data, as in lesson 06)
 clv_model: str = "kaplan_meier"  # lifetime model per channel: kaplan_meier (lesson 06), weibull, loglogistic, lognormal, exponential
+clv_horizon: float = 12.0  # web-shop value counts this far ahead, in clv_horizon_unit (one shop horizon: 04, 05, 07)
+clv_horizon_unit: str = "month"  # unit of clv_horizon: "week", "month" or "year"
 cac_window_months: int = 120  # CAC pools spend and signups over this many months up to the as-of date; 120 covers all of most data, as lesson 06 pools
 currency: str = "USD"  # ISO code of the data's money: USD $1,234, EUR €1,234, GBP £1,234, CHF, JPY, SEK/NOK/DKK 1,234 kr
 
@@ -37,6 +39,7 @@ from IPython.display import HTML, Markdown, display
 
 from clvlib.analysis import cohorts, kpi_models, kpi_text, kpis, materiality, narrative, tracking
 from clvlib.core.money import currency as currency_named
+from clvlib.core.units import convert_periods
 from clvlib.data import load_dataset
 from clvlib.plots import executive as executive_plots
 
@@ -55,7 +58,8 @@ before = kpis.as_of_view(dataset, previous_end, orders_as_of=shop_before[1])
 # %%
 # Model-based figures (CLV, LTV:CAC with payback and interval, shop value, stage mix) now and a period earlier.
 settings = dict(gross_margin_rate=gross_margin_rate, discount_rate_annual=discount_rate_annual,
-                horizon_months=horizon_months, clv_model=clv_model, cac_window_months=cac_window_months)
+                horizon_months=horizon_months, clv_model=clv_model, cac_window_months=cac_window_months,
+                shop_horizon_weeks=convert_periods(clv_horizon, clv_horizon_unit, "week"))  # the shop models work in weeks
 figures_now, channels_now, mix_now = kpi_models.model_kpis(now, **settings, bootstrap_replicates=500)
 figures_before, channels_before, mix_before = kpi_models.model_kpis(before, **settings)
 current = kpis.period_kpis(now, start, end, shop_now) | figures_now
@@ -192,7 +196,7 @@ display(Markdown(kpi_text.markdown_list(meaning, empty="- No rule fired this per
 # - **CAC**: marketing spend / new subscribers, pooled over the last `cac_window_months` months
 #   (by default every month of the data, as lesson 06 pools them).
 # - **Shop value**: BG/NBD purchases × Gamma-Gamma order value × margin, discounted,
-#   over the next 52 weeks; stages from `clvlib.analysis.segments.lifecycle_stages`.
+#   over the next `clv_horizon` `clv_horizon_unit`s (the one web-shop horizon of lessons 04 and 05); stages from `clvlib.analysis.segments.lifecycle_stages`.
 # - **Web-shop period**: when the orders are another period's export (their own `period_end`,
 #   earlier than the as-of date), the shop's figures, models and prediction check use periods of
 #   the same length ending on that date, and a sentence above says so.
@@ -205,7 +209,7 @@ display(pd.DataFrame([
      "06 (01, 02: other estimators)"),
     ("LTV:CAC, payback and interval by channel", f"{clv_model}, CAC over up to {cac_window_months} months", "06"),
     ("Churn, subscribers, revenue", "counts in the period", "02"),
-    ("Shop value and stages", "BG/NBD × Gamma-Gamma, 52 weeks", "04, 05"),
+    ("Shop value and stages", f"BG/NBD × Gamma-Gamma, {clv_horizon:g} {clv_horizon_unit}s", "04, 05"),
 ], columns=["figure", "model", "lesson"]).set_index("figure"))
 
 # %% [markdown]

@@ -106,3 +106,36 @@ def test_a_date_in_the_future_of_the_data_is_refused_once_the_data_are_loaded(tm
     assert result.exit_code == 2
     assert "as_of_date 2026-03-31 is outside the data" in result.reason
     assert load_dataset().analysis_date.date().isoformat() in result.reason
+
+
+def _notebook_accepts(read, word) -> bool:
+    try:
+        read(word)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("word", ["EUR", "eur", " Eur ", "gbp", "euro", "US$", "", "€"])
+def test_the_currency_check_accepts_exactly_what_the_notebooks_read(word):
+    """The lessons read the code with clvlib.core.money.currency (any case, spaces trimmed)."""
+    from clvlib.core.money import currency
+
+    refused = values.value_problems({"currency": word})
+    assert (refused == []) == _notebook_accepts(currency, word), refused
+    if refused:
+        assert refused[0].startswith(f"currency is {word!r}: allowed are 'USD', 'EUR'"), refused
+
+
+@pytest.mark.parametrize("word", ["week", "Week", "weeks", "W", "Month", "fortnight", "year"])
+def test_the_time_unit_check_accepts_what_the_notebooks_read(word):
+    """time_unit is read with TimeUnit.parse ('Weeks' is a week); a year is not a model period."""
+    from clvlib.core.units import TimeUnit
+
+    def read(w):
+        if TimeUnit.parse(w).value not in values.CHOICES["time_unit"]:
+            raise ValueError(w)
+
+    assert (values.value_problems({"time_unit": word}) == []) == _notebook_accepts(read, word)
+    # a horizon may be counted in years, so only the fortnight is refused there
+    assert (values.value_problems({"clv_horizon_unit": word}) == []) == (word != "fortnight")

@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from clvlib.analysis import kpi_models, kpis
+from clvlib.core.units import convert_periods
 from clvlib.course import runner as report
 from clvlib.course.runner import execute, index_page
 from clvlib.data import load_dataset
@@ -236,7 +237,8 @@ def _executive_kpis_in_process(params_path: Path) -> dict[str, float | int | Non
     now = kpis.as_of_view(load_dataset(p["data_source"]), p["as_of_date"] or None)
     start, end = kpis.period_bounds(now.analysis_date, p["period_months"])
     settings = ("gross_margin_rate", "discount_rate_annual", "horizon_months", "clv_model", "cac_window_months")
-    figures, _, _ = kpi_models.model_kpis(now, **{k: p[k] for k in settings})
+    shop_horizon_weeks = convert_periods(p["clv_horizon"], p["clv_horizon_unit"], "week")  # the one shop horizon
+    figures, _, _ = kpi_models.model_kpis(now, **{k: p[k] for k in settings}, shop_horizon_weeks=shop_horizon_weeks)
     return kpis.period_kpis(now, start, end) | figures
 
 

@@ -17,6 +17,7 @@ from clvlib.data.simulate_price_test import (
     DEFAULT_SEED,
     TRUE_PRICE_TEST,
     PriceTestTruth,
+    main,
     simulate_price_test,
     write_price_test,
 )
@@ -36,6 +37,12 @@ def test_make_data_rebuilds_the_price_test_byte_for_byte(rebuilt, relative):
     assert (rebuilt / relative).read_bytes() == (DATA_DIR / relative).read_bytes(), (
         f"data/{relative} differs from a fresh `make data`; rebuild and commit it"
     )
+
+
+def test_the_command_line_writes_both_files(tmp_path, capsys):
+    main(["--out", str(tmp_path)])
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.*")) == sorted(EXPERIMENT_FILES)
+    assert capsys.readouterr().out.count("wrote ") == 2
 
 
 def test_the_truth_file_holds_the_simulator_parameters():

@@ -110,8 +110,13 @@ def _kernel_environment(kernel_files: Path):
         "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0"),
         "JUPYTER_RUNTIME_DIR": str(kernel_files),  # connection files, removed with the folder
     }
-    saved = {k: os.environ.get(k) for k in wanted}
+    # A report started from inside JupyterLab (`!make report`) inherits the session's name; lesson 01's
+    # calculator reads it as "a widget front-end is drawing" and would leave the HTML an empty slider box.
+    unwanted = ("JPY_SESSION_NAME",)
+    saved = {k: os.environ.get(k) for k in (*wanted, *unwanted)}
     os.environ.update(wanted)
+    for key in unwanted:
+        os.environ.pop(key, None)
     try:
         yield
     finally:

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from clvlib.core.money import CURRENCIES
+from clvlib.core.units import TimeUnit
 
 PER_NOTEBOOK_KEY = "per_notebook"
 # Words a parameter may take. clv_model's list is Kaplan-Meier (lesson 06's, the report's default)
@@ -42,6 +43,8 @@ SHARES: dict[str, tuple[bool, bool]] = {  # name -> (0 allowed, 1 allowed)
     "top_share": (False, False),
     "middle_share": (False, False),
     "sensitivity_change": (False, False),
+    "retention_points": (True, False), "price_test_confidence": (False, False),  # lesson 08
+    "offer_churn_cut": (False, True), "share_contacted": (False, True),
 }
 # Counts and amounts: at least this much.
 AT_LEAST: dict[str, float] = {
@@ -49,10 +52,17 @@ AT_LEAST: dict[str, float] = {
     "average_order_value": 1e-9, "monthly_margin": 1e-9, "purchases_per_year": 1e-9, "lifespan_years": 1e-9,
     "clv_horizon": 1e-9, "elasticity": 1e-9,
     "baseline_months": 1, "cac_window_months": 1, "calibration_months": 1, "churn_window_months": 1,
-    "clv_horizon_weeks": 1, "early_cohorts": 1, "early_window_days": 1, "history_periods": 1,
+    "early_cohorts": 1, "early_window_days": 1, "history_periods": 1,
     "horizon_months": 1, "extrapolate_to_months": 1, "period_months": 1, "n_boot": 10, "n_scores": 2,
     "new_within_days": 1, "at_risk_after_days": 1, "lapsed_after_days": 1,
+    "retention_cost_per_subscriber": 0, "upsell_cost_per_customer": 0, "frequency_cost_per_customer": 0,  # lesson 08
+    "offer_cost": 1e-9, "assumed_churn_price_elasticity": 0,
 }
+# How a notebook reads a word before using it, so the check accepts exactly what the notebook
+# accepts: currency("eur") is EUR (clvlib.core.money), TimeUnit.parse("Weeks") is week.
+# clv_model is compared as written, as the lessons compare it.
+NORMALISE = {"currency": lambda v: v.strip().upper(), "time_unit": lambda v: TimeUnit.parse(v).value,
+             "clv_horizon_unit": lambda v: TimeUnit.parse(v).value}
 DATES = ("as_of_date", "calibration_end")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -83,11 +93,19 @@ def _share_problem(name: str, value: float, zero_ok: bool, one_ok: bool) -> str 
     return f"{name} is {value:g}: it must be a share between {low} and {high}"
 
 
+def _normalised(name: str, value: str) -> str:
+    """``value`` as the notebook reads it (``"eur"`` is ``"EUR"``); unreadable words stay as written."""
+    try:
+        return NORMALISE.get(name, str)(value)
+    except ValueError:
+        return value
+
+
 def _value_problem(name: str, value: Any) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
     if name in CHOICES and isinstance(value, str):
-        if value not in CHOICES[name]:
+        if _normalised(name, value) not in CHOICES[name]:
             return f"{name} is {value!r}: allowed are {', '.join(repr(c) for c in CHOICES[name])}"
     elif name in SHARES and isinstance(value, int | float):
         return _share_problem(name, float(value), *SHARES[name])
