@@ -38,6 +38,7 @@
 
 # %% tags=["parameters"]
 gross_margin_rate: float = 0.40  # gross margin, as a share of revenue (subscriptions and web-shop orders alike)
+currency: str = "USD"  # ISO code of the data's money: USD $1,234, EUR €1,234, GBP £1,234, CHF, JPY, SEK/NOK/DKK 1,234 kr
 key_column: str = "email_hash"  # the column both exports share to identify a person (e.g. a hashed e-mail)
 journey_lapse_after_days: int = 180  # journey: no purchase for longer than this makes a customer lapsed
 loyal_purchases: int = 5  # journey: this many purchase days or more makes a customer loyal
@@ -50,10 +51,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from clvlib.analysis import cohorts, journey, linkage, referrals
+from clvlib.core.money import currency as currency_named
 from clvlib.data import load_dataset, load_truth
 from clvlib.plots import journey as journey_plots
 
 # %%
+money = currency_named(currency)  # every amount is written in it; an unknown code stops here
 dataset = load_dataset(data_source)
 subs, orders = dataset.subscriptions, dataset.orders
 orders_end = dataset.period_end("orders")  # the orders' own period_end, else the analysis date
@@ -167,8 +170,8 @@ tenure = cohorts.customer_tenure(subs, dataset.analysis_date).set_index("custome
 revenue = subs.set_index("customer_id")["monthly_revenue"]
 subscriber_margin = gross_margin_rate * tenure["paid_months"] * revenue
 shop_margin = gross_margin_rate * orders.groupby("customer_id")["order_value"].sum()
-print(f"Margin to date: {subscriber_margin.sum():,.0f} dollars from subscriptions, "
-      f"{shop_margin.sum():,.0f} dollars from the web shop.")
+print(f"Margin to date: {money.format(subscriber_margin.sum())} from subscriptions, "
+      f"{money.format(shop_margin.sum())} from the web shop.")
 
 # %%
 if linkable:
@@ -183,8 +186,8 @@ if linkable:
 if linkable:
     in_shop = subs["customer_id"].isin(links.pairs["subscriber_id"]).to_numpy()
     by_group = subscriber_margin.groupby(pd.Series(in_shop, index=subscriber_margin.index)).mean()
-    print(f"Subscription margin alone: {by_group.get(True, float('nan')):,.0f} dollars per subscriber who "
-          f"also shops, {by_group.get(False, float('nan')):,.0f} per subscriber who does not.")
+    print(f"Subscription margin alone: {money.format(by_group.get(True, float('nan')))} per subscriber who "
+          f"also shops, {money.format(by_group.get(False, float('nan')))} per subscriber who does not.")
     if dataset.is_embedded:
         assert by_group[True] > by_group[False], "on the embedded data subscribers who also shop should bring more subscription margin"
 
@@ -217,8 +220,8 @@ else:
 # %%
 if has_referrers:
     own, with_credit = credit.table["own_value"].mean(), credit.table["value_with_referrals"].mean()
-    print(f"A referrer's own margin to date averages {own:,.0f} dollars; with the margin of the customers "
-          f"they referred, {with_credit:,.0f} dollars ({with_credit / own - 1:.0%} more).")
+    print(f"A referrer's own margin to date averages {money.format(own)}; with the margin of the customers "
+          f"they referred, {money.format(with_credit)} ({with_credit / own - 1:.0%} more).")
     assert with_credit >= own, "credit can only add value to a referrer"
 
 # %% [markdown]

@@ -1,4 +1,6 @@
-"""Lessons 00-06 run with ``currency: EUR`` print every amount in euros: no dollar amount in any output.
+"""Every lesson run with ``currency: EUR`` prints every amount in euros: no dollar amount in any output.
+
+The run is the example company's (params/example_own_data.yml), shared with test_report.py.
 
 The lessons' markdown keeps its textbook examples (lesson 01's "$100 x 4 a year"); what is
 checked here is everything the code prints or displays: sentences, tables and the text of
@@ -15,10 +17,9 @@ import nbformat
 import pytest
 import yaml
 
-from clvlib.course import runner as report
-
 ROOT = Path(__file__).resolve().parents[2]
-LESSONS = sorted((ROOT / "notebooks").glob("0[0-6]_*.ipynb"))
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+EXAMPLE_PARAMS = ROOT / "params" / "example_own_data.yml"
 DOLLAR_AMOUNT = re.compile(r"\$\s?\d")
 
 
@@ -33,11 +34,10 @@ def _output_texts(notebook: Path) -> list[tuple[int, str]]:
 
 
 @pytest.fixture(scope="module")
-def euro_lessons(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("euro_lessons")
-    params = tmp / "params.yml"
-    params.write_text(yaml.safe_dump({"currency": "EUR"}), encoding="utf-8")
-    result = report.run_report(params, tmp / "reports", LESSONS, echo=lambda *a, **k: None)
+def euro_lessons(foreign_course_run):
+    """The example company's run (params/example_own_data.yml says ``currency: EUR``)."""
+    assert yaml.safe_load(EXAMPLE_PARAMS.read_text(encoding="utf-8"))["currency"] == "EUR"
+    _, result = foreign_course_run
     assert result.exit_code == 0, result.reason
     return Path(result.run_dir)
 

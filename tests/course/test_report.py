@@ -243,13 +243,11 @@ def _executive_kpis_in_process(params_path: Path) -> dict[str, float | int | Non
 
 
 @pytest.fixture(scope="module")
-def foreign_runs(tmp_path_factory):
-    """The whole course on the foreign data through the example params file (an analyst's
-    path through every notebook), run once; the KPI tests read its executive report."""
+def foreign_runs(foreign_course_run):
+    """The whole course on the foreign data (tests/course/conftest.py runs it once per session)."""
     if not EXECUTIVE.exists():
         pytest.skip("notebooks/07_clv_report.ipynb is missing")
-    out = tmp_path_factory.mktemp("reports")
-    return out, report.run_report(EXAMPLE_PARAMS, out)
+    return foreign_course_run
 
 
 @pytest.mark.notebooks
