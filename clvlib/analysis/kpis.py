@@ -209,13 +209,15 @@ def kpi_history(dataset, as_of, n_periods: int = 12, period_months: int = 1) -> 
     return table
 
 
-def change_table(current: dict, previous: dict) -> pd.DataFrame:
+def change_table(current: dict, previous: dict, labels: dict[str, str] | None = None) -> pd.DataFrame:
     """One row per KPI: current, previous, change and relative change (None when undefined).
 
     For shares (churn) ``change`` is in points of share (0.01 = one percentage point).
+    ``labels`` replaces a KPI's label, e.g. the shop value's horizon when it is not 12 months.
     """
     rows = []
     for name, (label, kind, good_when_up) in KPI_INFO.items():
+        label = (labels or {}).get(name, label)
         if name not in current:
             continue
         now, before = current.get(name), previous.get(name)

@@ -56,6 +56,7 @@ shop_now, shop_before = (kpis.period_bounds(shop_as_of, period_months, periods_b
 before = kpis.as_of_view(dataset, previous_end, orders_as_of=shop_before[1])
 
 # %%
+shop_value_label = {"shop_value_12m": f"Expected web-shop margin, next {clv_horizon:g} {clv_horizon_unit}s"}
 # Model-based figures (CLV, LTV:CAC with payback and interval, shop value, stage mix) now and a period earlier.
 settings = dict(gross_margin_rate=gross_margin_rate, discount_rate_annual=discount_rate_annual,
                 horizon_months=horizon_months, clv_model=clv_model, cac_window_months=cac_window_months,
@@ -66,7 +67,7 @@ current = kpis.period_kpis(now, start, end, shop_now) | figures_now
 previous = kpis.period_kpis(before, previous_start, previous_end, shop_before) | figures_before
 churn_counts = (*kpis.churn_counts(now.subscriptions, start, end),
                 *kpis.churn_counts(before.subscriptions, previous_start, previous_end))
-changes = materiality.mark_material(kpis.change_table(current, previous), churn_counts=churn_counts)
+changes = materiality.mark_material(kpis.change_table(current, previous, labels=shop_value_label), churn_counts=churn_counts)
 history = kpis.kpi_history(now, as_of, history_periods, period_months)
 channels = channels_now.assign(previous_ltv_to_cac=channels_before["ltv_to_cac"])
 mix = pd.DataFrame({"share": mix_now, "previous_share": mix_before})

@@ -277,3 +277,10 @@ def test_quarterly_history_counts_every_event_in_exactly_one_quarter():
     # Quarter on quarter, as notebook 07 computes it: Q3 is the previous quarter, not an overlap.
     previous = kpis.period_kpis(ds, *kpis.period_bounds("2025-12-31", 3, periods_back=1))
     assert previous == pytest.approx(history.iloc[2].to_dict())
+
+
+def test_change_table_takes_a_label_for_another_shop_horizon():
+    current, previous = {"shop_value_12m": 120.0}, {"shop_value_12m": 100.0}
+    table = kpis.change_table(current, previous, labels={"shop_value_12m": "Expected web-shop margin, next 24 months"})
+    assert table.loc["shop_value_12m", "label"] == "Expected web-shop margin, next 24 months"
+    assert kpis.change_table(current, previous).loc["shop_value_12m", "label"] == kpis.KPI_INFO["shop_value_12m"][0]
