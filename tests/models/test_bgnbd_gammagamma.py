@@ -237,7 +237,8 @@ def test_probability_alive_grid(fitted):
 def test_bad_inputs_to_bgnbd():
     with pytest.raises(ValueError, match="No customer made a repeat purchase"):
         BetaGeoNBD().fit([0, 0, 0], [0, 0, 0], [10, 20, 30])
-    with pytest.raises(ValueError, match="needs many customers"):
+    with pytest.raises(ValueError, match=r"^BG/NBD describes how customers differ, so it needs many customers; "
+                                         r"got 1\. Fit it on the whole customer base\.$"):
         BetaGeoNBD().fit([3], [5.0], [10.0])
     with pytest.raises(ValueError, match="recency cannot exceed T"):
         BetaGeoNBD().fit([1, 2], [12.0, 3.0], [10.0, 10.0])
