@@ -542,3 +542,16 @@ def test_churn_by_tenure_table_stacks_monthly_churn_per_group(durations):
     toy = sv.churn_by_tenure_table({"toy": sv.fit_kaplan_meier(_toy([1, 2, 2.5, 4], [True, True, False, True]))})
     # S(0..4) = 1, .75, .5, .5, 0: churn 1/4, then 1/3, then 0, then 1.
     assert toy["churn_rate"].tolist() == pytest.approx([0.25, 1 / 3, 0.0, 1.0])
+
+
+def test_fitting_kaplan_meier_leaves_numpys_warning_settings_alone():
+    """lifelines' KaplanMeierFitter.fit calls np.seterr(divide="ignore", ...): through clvlib it must
+    not silence a user's divide-by-zero warnings for the rest of the session."""
+    from clvlib.models.survival import kaplan_meier
+    from clvlib.models.survival.parametric import _initial_points
+
+    before = np.geterr()
+    durations = pd.DataFrame({"tenure_months": [1.0, 2.0, 3.0, 5.0], "churned": [True, False, True, True]})
+    kaplan_meier._kaplan_meier(durations, 0.05, "all")
+    _initial_points(durations["tenure_months"].to_numpy(), durations["churned"].to_numpy())
+    assert np.geterr() == before

@@ -59,7 +59,8 @@ def fit_kaplan_meier(
 
 def _kaplan_meier(durations: pd.DataFrame, alpha: float, label: str) -> KaplanMeierFitter:
     km = KaplanMeierFitter(alpha=alpha, label=label)
-    km.fit(durations["tenure_months"].astype(float), durations["churned"].astype(bool))
+    with np.errstate():  # lifelines' fit calls np.seterr and would silence numpy's warnings for the whole session
+        km.fit(durations["tenure_months"].astype(float), durations["churned"].astype(bool))
     return mark_fitter(km, follow_up_months_=float(durations["tenure_months"].max()))
 
 

@@ -80,7 +80,8 @@ def _initial_points(tenure: np.ndarray, churned: np.ndarray) -> dict[str, np.nda
     lifelines otherwise starts every model at 1 and its Nelder-Mead search spends most
     of the fitting time walking to the right scale.
     """
-    km = KaplanMeierFitter().fit(tenure, churned)
+    with np.errstate():  # lifelines' fit calls np.seterr: keep the user's numpy warnings as they were
+        km = KaplanMeierFitter().fit(tenure, churned)
     median = float(km.median_survival_time_)
     if not np.isfinite(median) or median <= 0:
         median = max(float(tenure.max()), 1.0)
