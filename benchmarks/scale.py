@@ -14,10 +14,14 @@
    fits BG/NBD on them with ``n_customers`` as weights.
 4. At 10M, the old query shape (join back to the customer days, ORDER BY, result as one
    pandas frame) runs in another child under the same cap, for a ratio line.
+5. Spark local mode summarises and splits the same parts (benchmarks/scale_spark.py): time and
+   peak memory of its process tree (the JVM included), a ratio line against DuckDB, and BG/NBD
+   on Spark's distinct histories (checked equal to DuckDB's). Without PySpark or Java the
+   Spark rows say so and DuckDB's still run; --skip-spark leaves them out.
 
 The spill folder is removed after each run; the orders and results stay (``--clean``
 deletes .bench/scale/ and exits). Target: 100M transactions with peak RSS <= 2.5 GB.
-Run with: .venv/bin/python benchmarks/scale.py [--sizes 10 30 100] [--skip-old] [--clean]
+Run with: .venv/bin/python benchmarks/scale.py [--sizes 10 30 100] [--skip-old] [--skip-spark] [--clean]
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import threading
 import time
 from pathlib import Path
 
+import scale_spark
 from run import BENCH, CALIBRATION_END, OBSERVATION_END, ROOT, synthetic_orders
 
 from clvlib.models.noncontractual import BetaGeoNBD
@@ -157,6 +162,7 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 30, 100],
                         help="millions of transactions (each a number of 1M-transaction parts, at most 100)")
     parser.add_argument("--skip-old", action="store_true", help="skip the old query shape at 10M")
+    parser.add_argument("--skip-spark", action="store_true", help="skip Spark local mode (scale_spark.py)")
     parser.add_argument("--clean", action="store_true", help=f"delete {SCALE} (cached orders and results) and exit")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -197,6 +203,9 @@ def main(argv=None) -> int:
                   f"time ratio {old['timings']['summary'] / new['timings']['summary']:.1f}x "
                   f"({old['timings']['summary']:.1f} s vs {new['timings']['summary']:.1f} s), peak RSS ratio "
                   f"{old['peak_gb'] / new['peak_gb']:.1f}x ({old['peak_gb']:.2f} GB vs {new['peak_gb']:.2f} GB)")
+    if not args.skip_spark:
+        ok &= scale_spark.report(args.sizes, reports, lambda size: [str(part_path(i)) for i in range(size)],
+                                 RESULTS, SCALE / "spark-tmp")
     return 0 if ok else 1
 
 
