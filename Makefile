@@ -20,7 +20,7 @@ export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab report cdnow site test test-fast test-spark test-wheel test-latest data bench bench-scale mutate lint lock student notebooks-text clean
+.PHONY: help setup lab report cdnow site test test-fast test-spark test-student test-wheel test-latest data bench bench-scale mutate lint lock student notebooks-text clean
 
 help: ## List the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,7 +51,11 @@ cdnow: setup ## Fetch the real CDNOW data once into data/cache/ (checksum-verifi
 # its assert cells), tests/course/test_report.py runs it once on the foreign-format example data.
 # notebooks/text/ (the text forms) is never collected: see addopts in pyproject.toml.
 test: setup ## Run all tests: unit, property, reference, docstring examples, notebooks, the report
-	$(PY) -m pytest --doctest-modules --nbval-lax --nbval-current-env -m "not wheel and not spark" clvlib tests notebooks
+	$(PY) -m pytest --doctest-modules --nbval-lax --nbval-current-env -m "not wheel and not spark and not learner" clvlib tests notebooks
+
+# The student copies, answered exercise by exercise: the course a third time, so on its own (CI runs it).
+test-student: setup ## Every lesson's student copy run as a learner: each exercise fails unanswered, passes answered
+	$(PY) -m pytest tests/course/test_student_edition.py -m learner -p no:cacheprovider
 
 test-fast: setup ## Unit tests only (no notebooks, no network, no wheel install)
 	$(PY) -m pytest tests -m "not notebooks and not network and not wheel"

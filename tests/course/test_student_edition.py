@@ -69,6 +69,7 @@ def _run_as_a_learner(path: Path) -> list[str]:
 
 
 @pytest.mark.notebooks
+@pytest.mark.learner
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_each_exercise_passes_with_only_the_asked_names_and_says_so_when_unanswered(path):
     started = time.perf_counter()
