@@ -57,7 +57,6 @@ before = kpis.as_of_view(dataset, previous_end, orders_as_of=shop_before[1])
 
 # %%
 shop_value_label = {"shop_value_12m": f"Expected web-shop margin, next {clv_horizon:g} {clv_horizon_unit}s"}
-# Model-based figures (CLV, LTV:CAC with payback and interval, shop value, stage mix) now and a period earlier.
 settings = dict(gross_margin_rate=gross_margin_rate, discount_rate_annual=discount_rate_annual,
                 horizon_months=horizon_months, clv_model=clv_model, cac_window_months=cac_window_months,
                 shop_horizon_weeks=convert_periods(clv_horizon, clv_horizon_unit, "week"))  # the shop models work in weeks
