@@ -33,7 +33,15 @@ import pandas as pd
 
 from clvlib.core.units import TimeUnit
 from clvlib.transactions.buckets import bucket_count, write_buckets
-from clvlib.transactions.sql import _identifier, _iso_day, histories_sql, split_sql, summary_sql
+from clvlib.transactions.sql import (
+    _identifier,
+    _iso_day,
+    bad_order_rules,
+    histories_sql,
+    on_or_before_condition,
+    split_sql,
+    summary_sql,
+)
 
 Paths = str | Path | Sequence[str | Path]
 MAX_EXAMPLES = 3
@@ -115,17 +123,10 @@ def check_orders(con, paths: Paths, observation_end, customer_col: str, date_col
             f"The order files have no {', '.join(missing)} column; their columns are: {', '.join(columns)}. "
             "Pass customer_col=, date_col= or value_col= to name yours."
         )
-    rules = {
-        f"have no {cid}": f"{cid} IS NULL OR TRIM(CAST({cid} AS VARCHAR)) = ''",
-        f"have no {day}": f"{day} IS NULL",
-        f"have a {day} that is not a date": f"{day} IS NOT NULL AND TRY_CAST({day} AS DATE) IS NULL",
-        f"have no {value}": f"{value} IS NULL",
-        f"have a {value} that is not a number": f"{value} IS NOT NULL AND TRY_CAST({value} AS DOUBLE) IS NULL",
-        f"have a negative {value}": f"TRY_CAST({value} AS DOUBLE) < 0",
-    }
+    rules = bad_order_rules(cid, day, value)
     counts = ", ".join(f"SUM(CASE WHEN {rule} THEN 1 ELSE 0 END)" for rule in rules.values())
     first_end = _iso_day(observation_end if calibration_end is None else calibration_end)
-    in_window = [f"TRY_CAST({day} AS DATE) <= DATE '{when}'" for when in (_iso_day(observation_end), first_end)]
+    in_window = [on_or_before_condition(day, when) for when in (observation_end, first_end)]
     in_window_counts = ", ".join(f"SUM(CASE WHEN {rule} THEN 1 ELSE 0 END)" for rule in in_window)
     row = con.execute(f"SELECT {counts}, {in_window_counts} FROM {reader}").fetchall()[0]
     *problem_counts, n_in_window, n_in_first = (int(n or 0) for n in row)

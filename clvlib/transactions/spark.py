@@ -33,7 +33,15 @@ import uuid
 import pandas as pd
 
 from clvlib.core.units import TimeUnit
-from clvlib.transactions.sql import _identifier, _iso_day, histories_sql, split_sql, summary_sql
+from clvlib.transactions.sql import (
+    _identifier,
+    _iso_day,
+    bad_order_rules,
+    histories_sql,
+    on_or_before_condition,
+    split_sql,
+    summary_sql,
+)
 
 MAX_EXAMPLES = 3
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$")
@@ -127,16 +135,9 @@ def check_spark_orders(frame, observation_end, customer_col: str = "customer_id"
     if date_type not in ("date", "timestamp", "timestamp_ntz", "string"):
         raise ValueError(f"The orders' {day} column holds {date_type} values: give dates, timestamps or text "
                          "such as 2025-12-31.")
-    rules = {
-        f"have no {cid}": f"{cid} IS NULL OR TRIM(CAST({cid} AS STRING)) = ''",
-        f"have no {day}": f"{day} IS NULL",
-        f"have a {day} that is not a date": f"{day} IS NOT NULL AND TRY_CAST({day} AS DATE) IS NULL",
-        f"have no {value}": f"{value} IS NULL",
-        f"have a {value} that is not a number": f"{value} IS NOT NULL AND TRY_CAST({value} AS DOUBLE) IS NULL",
-        f"have a negative {value}": f"TRY_CAST({value} AS DOUBLE) < 0",
-    }
+    rules = bad_order_rules(cid, day, value, dialect="spark")
     first_end = _iso_day(observation_end if calibration_end is None else calibration_end)
-    windows = [f"TRY_CAST({day} AS DATE) <= DATE '{when}'" for when in (_iso_day(observation_end), first_end)]
+    windows = [on_or_before_condition(day, when, dialect="spark") for when in (observation_end, first_end)]
     counts = [f"COALESCE(SUM(CASE WHEN {rule} THEN 1 ELSE 0 END), 0)" for rule in [*rules.values(), *windows]]
     *problem_counts, n_in_window, n_in_first = frame.selectExpr(*counts).first()
     problems = []

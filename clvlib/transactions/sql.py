@@ -99,6 +99,43 @@ def render(sql: str, dialect: str) -> str:
     return tree.sql(dialect=dialect, pretty=True, unsupported_level="raise")
 
 
+def bad_order_rules(customer_col: str = "customer_id", date_col: str = "order_date",
+                    value_col: str = "order_value", dialect: str = SOURCE_DIALECT) -> dict[str, str]:
+    """What makes an order row unusable -> the SQL condition that finds such rows.
+
+    The one home of these rules for every engine: the DuckDB check of order files
+    (:mod:`clvlib.transactions.out_of_core`) and the Spark one (:mod:`clvlib.transactions.spark`)
+    both count and show the rows each condition finds. Each key completes "N orders ...".
+
+    >>> rules = bad_order_rules()
+    >>> rules["have a negative order_value"]
+    'TRY_CAST(order_value AS DOUBLE) < 0'
+    >>> bad_order_rules(dialect="spark")["have no customer_id"]
+    "customer_id IS NULL OR TRIM(CAST(customer_id AS STRING)) = ''"
+    """
+    cid, day, value = (_identifier(customer_col, "customer_col"), _identifier(date_col, "date_col"),
+                       _identifier(value_col, "value_col"))
+    rules = {
+        f"have no {cid}": f"{cid} IS NULL OR TRIM(CAST({cid} AS VARCHAR)) = ''",
+        f"have no {day}": f"{day} IS NULL",
+        f"have a {day} that is not a date": f"{day} IS NOT NULL AND TRY_CAST({day} AS DATE) IS NULL",
+        f"have no {value}": f"{value} IS NULL",
+        f"have a {value} that is not a number": f"{value} IS NOT NULL AND TRY_CAST({value} AS DOUBLE) IS NULL",
+        f"have a negative {value}": f"TRY_CAST({value} AS DOUBLE) < 0",
+    }
+    return {what: render(rule, dialect) for what, rule in rules.items()}
+
+
+def on_or_before_condition(date_col: str, when, dialect: str = SOURCE_DIALECT) -> str:
+    """The SQL condition "the order's date reads as a date on or before ``when``".
+
+    >>> on_or_before_condition("order_date", "2025-12-31")
+    "TRY_CAST(order_date AS DATE) <= DATE '2025-12-31'"
+    """
+    day = _identifier(date_col, "date_col")
+    return render(f"TRY_CAST({day} AS DATE) <= DATE '{_iso_day(when)}'", dialect)
+
+
 def _period_of(day: str, unit: TimeUnit, periods: str) -> str:
     """The time-axis key of a DATE expression: the day itself, or its calendar period's number.
 
