@@ -23,6 +23,7 @@ import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
@@ -97,7 +98,7 @@ def kill_rate(counter: Counter) -> float | None:
 
 def table(counts: dict[str, Counter]) -> tuple[str, bool]:
     """The per-module table and whether every target is met."""
-    rows = [f"{'module':<48} {'mutants':>7} {'killed':>7} {'survived':>8} {'rate':>6}  target"]
+    rows = [f"{'module':<48} {'mutants':>7} {'killed':>7} {'missed':>8} {'rate':>6}  target"]
     ok, total = True, Counter()
     for module in sorted(counts):
         c = counts[module]
@@ -142,15 +143,21 @@ def main(argv: list[str] | None = None) -> int:
         ).stdout
     survivors = {name for name, (_, status) in statuses(text).items() if status == "survived"}
     records = {n: r for n, r in read_equivalents(EQUIVALENT_FILE.read_text(encoding="utf-8")).items() if n in survivors}
-    equivalent, stale = confirmed_equivalents(records, _mutmut_shown_line if not argv else lambda n: records[n][0])
+    if argv:  # a saved results file: the records cannot be re-checked without the mutants
+        shown = {name: line for name, (line, _) in records.items()}
+    else:  # one `mutmut show` per record, a few at a time (each start-up takes a second or two)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            shown = dict(zip(records, pool.map(_mutmut_shown_line, records), strict=True))
+    equivalent, stale = confirmed_equivalents(records, shown.get)
     report, ok = table(parse(text, equivalent))
     print(report)
     for note in stale:
         print(note)
-    left = sorted(survivors - equivalent)
-    print(f"Survivors ({len(left)}): `mutmut show NAME` shows each change." if left else "No survivors.")
+    missed = {name: status for name, (_, status) in statuses(text).items() if status in NOT_KILLED}
+    left = sorted(set(missed) - equivalent)
+    print(f"Missed ({len(left)}; `mutmut show NAME` shows each change):" if left else "No survivors.")
     for name in left:
-        print(f"  {name}")
+        print(f"  {name}: {missed[name]}")
     return 0 if ok else 1
 
 

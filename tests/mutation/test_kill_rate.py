@@ -73,3 +73,13 @@ def test_the_recorded_equivalents_each_give_a_reason():
     for name, (_line, reason) in records.items():
         assert kill_rate._LINE.match(f"    {name}: survived"), f"{name} is not a mutmut mutant name"
         assert len(reason.split()) >= 3, f"{name}: say why it cannot change behaviour"
+
+
+def test_main_lists_every_missed_mutant_with_its_status(tmp_path, capsys):
+    results = tmp_path / "results.txt"
+    results.write_text(RESULTS, encoding="utf-8")
+    assert kill_rate.main([str(results)]) == 1
+    out = capsys.readouterr().out
+    assert "Missed (3; `mutmut show NAME` shows each change):" in out
+    assert "  clvlib.core.units.x_parse__mutmut_2: no tests" in out, "a mutant no test reaches is listed too"
+    assert "  clvlib.analysis.formulas.x_simple_clv__mutmut_3: survived" in out
