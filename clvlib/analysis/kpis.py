@@ -248,7 +248,9 @@ def as_of_view(dataset, as_of=None, orders_as_of=None):
         )
     subs = dataset.subscriptions
     first = subs["signup_date"].min()
-    if pd.isna(first) or day < first:
+    if pd.isna(first):
+        raise ValueError("The subscriptions table has no signups: nothing to report.")
+    if day < first:
         raise ValueError(f"The as-of date {day.date()} is before the first signup ({first.date()}): nothing to report.")
     subs = subs[subs["signup_date"] <= day].copy()
     subs["cancel_date"] = subs["cancel_date"].where(subs["cancel_date"] <= day)
@@ -257,7 +259,7 @@ def as_of_view(dataset, as_of=None, orders_as_of=None):
     spend = dataset.marketing_spend
     spend = spend[month_start(spend["month"]) <= day].copy()
     period_ends = {table: min(end, day) for table, end in dataset.period_ends.items()}
-    if orders_day != day or "orders" in period_ends:
+    if orders_day != day:  # when equal, min(end, day) above is already orders_day
         period_ends["orders"] = orders_day
     return dataclasses.replace(dataset, subscriptions=subs.reset_index(drop=True),
                                orders=orders.reset_index(drop=True),

@@ -16,6 +16,10 @@ import pandas as pd
 from scipy import optimize, stats
 
 LOG_BOUND = 18.0  # parameters are kept within exp(+-18) ~ [1.5e-8, 6.6e7]
+# The objective where the log-likelihood is undefined (NaN or -inf): far above any value of the
+# O(1)-scaled objective, yet finite. With inf, L-BFGS-B's line search stops at the failed step
+# and reports success, leaving the fit wherever it was; a finite wall makes it step back.
+UNDEFINED_OBJECTIVE = 1e10
 
 
 def maximize_log_likelihood(
@@ -40,7 +44,7 @@ def maximize_log_likelihood(
         params = np.exp(theta)
         ll, grad = value_and_grad(params)
         if not np.isfinite(ll):
-            return np.inf, np.zeros_like(theta)
+            return UNDEFINED_OBJECTIVE, np.zeros_like(theta)
         return -ll * scale, -grad * params * scale  # chain rule for the log scale
 
     starts = np.atleast_2d(np.asarray(start, dtype=float))
@@ -67,7 +71,7 @@ def maximize_log_likelihood(
         which = ", ".join(n for n, e in zip(names, at_edge, strict=True) if e)
         raise ValueError(
             f"The {model} fit did not settle: {which} ran off towards "
-            f"{'zero' if theta[at_edge][0] < 0 else 'infinity'}. The data do not pin the model "
+            f"{'zero' if theta[at_edge][0] < (lower + upper) / 2 else 'infinity'}. The data do not pin the model "
             "down (too few customers, or too few with repeat purchases); use more customers "
             "or a longer calibration period."
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from types import SimpleNamespace
 
 import pandas as pd
@@ -284,3 +285,189 @@ def test_change_table_takes_a_label_for_another_shop_horizon():
     table = kpis.change_table(current, previous, labels={"shop_value_12m": "Expected web-shop margin, next 24 months"})
     assert table.loc["shop_value_12m", "label"] == "Expected web-shop margin, next 24 months"
     assert kpis.change_table(current, previous).loc["shop_value_12m", "label"] == kpis.KPI_INFO["shop_value_12m"][0]
+
+
+def test_churn_counts_are_the_numbers_behind_the_churn_rate_on_period_boundaries():
+    """December 2025 on BOUNDARY_SUBS (see the test above): at risk s2, s3, s4, s8 (active at the
+    end of 30 Nov; s1 cancelled that day); s2 (1 Dec) and s3 (31 Dec) cancelled inside the period."""
+    start, end = kpis.period_bounds("2025-12-31")
+    assert kpis.churn_counts(BOUNDARY_SUBS, start, end) == (2, 4)
+    assert kpis.subscription_kpis(BOUNDARY_SUBS, start, end)["churn_rate"] == 2 / 4
+    # Dates as text, as a report's parameters give them; November: at risk s1, s2, s3, s8 (s4 signs up
+    # on its last day); s1 cancels on 30 Nov, its last day -> 1 of 4.
+    assert kpis.churn_counts(BOUNDARY_SUBS, "2025-10-31", "2025-11-30") == (1, 4)
+    # A cancellation after the end is not counted, one before the start is not at risk.
+    assert kpis.churn_counts(BOUNDARY_SUBS, "2026-01-01", "2026-01-31") == (0, 4)  # s4 s5 s6 s7; s8 left 1 Jan
+
+
+def test_a_period_nobody_was_active_at_the_start_of_has_no_churn_rate():
+    """Churn is a share of those at risk: with nobody active at the start it is undefined (None), not 0 or NaN."""
+    start, end = kpis.period_bounds("2025-05-31")  # before every signup of BOUNDARY_SUBS
+    assert kpis.churn_counts(BOUNDARY_SUBS, start, end) == (0, 0)
+    assert kpis.subscription_kpis(BOUNDARY_SUBS, start, end) == {
+        "active_subscribers": 0, "new_subscribers": 0, "cancellations": 0, "churn_rate": None, "mrr": 0.0}
+
+
+def test_a_period_must_end_after_it_starts():
+    with pytest.raises(ValueError) as error:
+        kpis.subscription_kpis(BOUNDARY_SUBS, "2025-12-31", "2025-12-31")
+    assert str(error.value) == "The period must end after it starts (got 2025-12-31 to 2025-12-31)."
+    one_day = kpis.subscription_kpis(BOUNDARY_SUBS, "2025-12-30", "2025-12-31")  # (30 Dec, 31 Dec]: s3 leaves, s6 joins
+    assert (one_day["new_subscribers"], one_day["cancellations"], one_day["churn_rate"]) == (1, 1, 1 / 4)
+
+
+EMPTY_SUBS = pd.DataFrame({"customer_id": pd.Series([], dtype=object), "signup_date": pd.to_datetime([]),
+                           "cancel_date": pd.to_datetime([]), "monthly_revenue": pd.Series([], dtype=float)})
+EMPTY_ORDERS = pd.DataFrame({"customer_id": pd.Series([], dtype=object), "order_date": pd.to_datetime([]),
+                             "order_value": pd.Series([], dtype=float)})
+EMPTY_SPEND = pd.DataFrame({"month": pd.PeriodIndex([], freq="M"), "spend": pd.Series([], dtype=float)})
+
+
+def test_empty_tables_are_a_quiet_period_not_an_error():
+    """A period with no events is valid: every count is 0, every sum 0.0, churn undefined."""
+    start, end = kpis.period_bounds("2025-12-31")
+    assert kpis.active_at(EMPTY_SUBS, end).tolist() == []
+    assert kpis.churn_counts(EMPTY_SUBS, start, end) == (0, 0)
+    assert kpis.subscription_kpis(EMPTY_SUBS, start, end) == {
+        "active_subscribers": 0, "new_subscribers": 0, "cancellations": 0, "churn_rate": None, "mrr": 0.0}
+    assert kpis.shop_kpis(EMPTY_ORDERS, start, end) == {"shop_revenue": 0.0, "shop_orders": 0, "shop_buyers": 0}
+    assert kpis.spend_in_period(EMPTY_SPEND, start, end) == 0.0
+
+
+_HINT = "Load it with clvlib.data.load_dataset."
+
+
+@pytest.mark.parametrize("function, table, frame, dropped, expected", [
+    (kpis.active_at, "subscriptions", BOUNDARY_SUBS, "cancel_date",
+     "The subscriptions table has no cancel_date column; its columns are: customer_id, signup_date, monthly_revenue."),
+    (kpis.churn_counts, "subscriptions", BOUNDARY_SUBS, "signup_date",
+     "The subscriptions table has no signup_date column; its columns are: customer_id, cancel_date, monthly_revenue."),
+    (kpis.subscription_kpis, "subscriptions", BOUNDARY_SUBS, "monthly_revenue",
+     "The subscriptions table has no monthly_revenue column; its columns are: customer_id, signup_date, cancel_date."),
+    (kpis.shop_kpis, "orders", EMPTY_ORDERS, "customer_id",
+     "The orders table has no customer_id column; its columns are: order_date, order_value."),
+    (kpis.spend_in_period, "marketing_spend", EMPTY_SPEND, "spend",
+     "The marketing_spend table has no spend column; its columns are: month."),
+])
+def test_a_table_without_a_needed_column_is_named_with_the_columns_it_has(function, table, frame, dropped, expected):
+    """The user reads which table lacks which column, what it has instead, and how to load it properly."""
+    args = ("2025-12-31",) if function is kpis.active_at else ("2025-11-30", "2025-12-31")
+    with pytest.raises(ValueError) as error:
+        function(frame.drop(columns=dropped), *args)
+    assert str(error.value) == f"{expected} {_HINT}"
+
+
+def test_a_date_that_is_not_one_is_named_as_the_as_of_date():
+    with pytest.raises(ValueError) as error:
+        kpis.period_bounds("last tuesday")
+    assert str(error.value) == "The as-of date 'last tuesday' is not a date: use YYYY-MM-DD, e.g. 2025-12-31."
+    with pytest.raises(ValueError) as error:
+        kpis.active_at(BOUNDARY_SUBS, None)
+    assert str(error.value) == "The as-of date is missing: give a date such as 2025-12-31."
+
+
+@pytest.mark.parametrize("period_months, periods_back, expected", [
+    (0, 0, "period_months must be a whole number of months, at least 1 (got 0)."),
+    (1.5, 0, "period_months must be a whole number of months, at least 1 (got 1.5)."),
+    (1, -1, "periods_back must be 0 or more (got -1)."),
+    (1, 0.5, "periods_back must be 0 or more (got 0.5)."),
+])
+def test_period_arguments_that_are_not_whole_months_are_refused(period_months, periods_back, expected):
+    for as_of in ("2025-12-31", "2025-12-15"):  # both ways of stepping back (month end or not)
+        with pytest.raises(ValueError) as error:
+            kpis.period_bounds(as_of, period_months, periods_back)
+        assert str(error.value) == expected
+
+
+def test_the_default_period_is_the_latest_single_month():
+    assert kpis.period_bounds("2025-12-31") == kpis.period_bounds("2025-12-31", 1, 0) == (
+        pd.Timestamp("2025-11-30"), pd.Timestamp("2025-12-31"))
+    assert kpis.period_bounds("2025-12-15") == (pd.Timestamp("2025-11-15"), pd.Timestamp("2025-12-15"))
+
+
+def test_period_arithmetic_raises_no_pandas_warning():
+    """A deprecation warning would print in the report notebook and turn into an error with the next pandas."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kpis.period_bounds("2025-06-30", 3, 1) == (pd.Timestamp("2024-12-31"), pd.Timestamp("2025-03-31"))
+        assert kpis.period_bounds("2025-06-15", 3, 1) == (pd.Timestamp("2024-12-15"), pd.Timestamp("2025-03-15"))
+
+
+def test_the_table_is_checked_before_the_dates_and_a_wrong_object_is_named():
+    """Passing the whole dataset instead of its subscriptions table is a likely slip: the message says so."""
+    with pytest.raises(ValueError) as error:
+        kpis.churn_counts(SimpleNamespace(subscriptions=BOUNDARY_SUBS), "2025-11-30", "2025-12-31")
+    assert str(error.value) == f"subscriptions must be a pandas DataFrame, not SimpleNamespace. {_HINT}"
+    with pytest.raises(ValueError) as error:  # a broken table and a broken date: the table is reported
+        kpis.churn_counts(BOUNDARY_SUBS.drop(columns="cancel_date"), "30.11.2025?", "2025-12-31")
+    assert str(error.value).startswith("The subscriptions table has no cancel_date column")
+
+
+def test_change_table_row_by_row_with_missing_and_zero_values():
+    """Rows follow KPI_INFO's order and skip what the current figures lack (cancellations here);
+    a change needs both values, a relative change a non-zero previous value; None stays None, ints stay ints."""
+    current = {"active_subscribers": 110, "new_subscribers": 0, "churn_rate": None, "mrr": 2000.0, "blended_cac": 50.0}
+    previous = {"active_subscribers": 100, "new_subscribers": 0, "churn_rate": 0.05, "mrr": 0.0}
+    table = kpis.change_table(current, previous)
+    assert table.index.name == "kpi"
+    assert list(table.columns) == ["label", "kind", "current", "previous", "change", "relative_change", "good_when_up"]
+    info = kpis.KPI_INFO
+    assert table.to_dict("index") == {
+        "active_subscribers": {"label": "Active subscribers", "kind": "count", "current": 110, "previous": 100,
+                               "change": 10, "relative_change": 10 / 100, "good_when_up": True},
+        "new_subscribers": {"label": info["new_subscribers"][0], "kind": "count", "current": 0, "previous": 0,
+                            "change": 0, "relative_change": None, "good_when_up": True},
+        "churn_rate": {"label": "Churn in the period", "kind": "share", "current": None, "previous": 0.05,
+                       "change": None, "relative_change": None, "good_when_up": False},
+        "mrr": {"label": "Monthly recurring revenue", "kind": "money", "current": 2000.0, "previous": 0.0,
+                "change": 2000.0, "relative_change": None, "good_when_up": True},
+        "blended_cac": {"label": info["blended_cac"][0], "kind": "money", "current": 50.0, "previous": None,
+                        "change": None, "relative_change": None, "good_when_up": False},
+    }
+    assert type(table.at["active_subscribers", "change"]) is int and table.at["churn_rate", "change"] is None
+    drop = kpis.change_table({"mrr": 1500.0}, {"mrr": 2000.0})
+    assert drop.at["mrr", "change"] == -500.0 and drop.at["mrr", "relative_change"] == -0.25
+
+
+def test_the_default_history_is_twelve_months_indexed_by_period_end():
+    ds = SimpleNamespace(subscriptions=BOUNDARY_SUBS, orders=EMPTY_ORDERS, marketing_spend=EMPTY_SPEND)
+    history = kpis.kpi_history(ds, "2025-12-31")
+    assert history.index.name == "period_end"
+    assert list(history.index) == list(pd.date_range("2025-01-31", "2025-12-31", freq="ME"))
+    # BOUNDARY_SUBS by month: s1 s2 s3 s8 join in June; s4 on 30 Nov; s5 s6 in December; s1 leaves on 30 Nov.
+    assert history["new_subscribers"].tolist() == [0] * 5 + [4, 0, 0, 0, 0, 1, 2]
+    assert history["cancellations"].tolist() == [0] * 10 + [1, 2]
+    assert list(history.columns) == [*kpis.KPI_INFO][:10]  # every simple KPI, in KPI_INFO's order
+    one = kpis.kpi_history(ds, "2025-12-31", n_periods=1)
+    assert list(one.index) == [pd.Timestamp("2025-12-31")] and one["new_subscribers"].tolist() == [2]
+
+
+@pytest.mark.parametrize("n_periods", [0, -1, 1.5, 2.0])
+def test_a_history_needs_a_whole_number_of_periods(n_periods):
+    ds = SimpleNamespace(subscriptions=BOUNDARY_SUBS, orders=EMPTY_ORDERS, marketing_spend=EMPTY_SPEND)
+    with pytest.raises(ValueError) as error:
+        kpis.kpi_history(ds, "2025-12-31", n_periods=n_periods)
+    assert str(error.value) == f"n_periods must be 1 or more (got {n_periods!r})."
+
+
+def test_a_spend_month_starting_on_a_period_boundary_belongs_to_the_period_it_starts_in():
+    """(2025-11-01, 2025-12-01]: November starts on the excluded start day, December on the included end day."""
+    spend = pd.DataFrame({"month": pd.PeriodIndex(["2025-11", "2025-12"], freq="M"), "spend": [10.0, 100.0]})
+    assert kpis.spend_in_period(spend, "2025-11-01", "2025-12-01") == 100.0
+    assert kpis.spend_in_period(spend, "2025-10-31", "2025-11-30") == 10.0
+
+
+def test_blended_cac_is_the_periods_spend_per_new_subscriber():
+    """December on BOUNDARY_SUBS: s5 and s6 are new, December's spend is 300 -> 150 per new subscriber.
+    November: s4 is new (signed up on 30 Nov), spend 40 -> 40. January 2026: s7 new, no spend -> 0.0.
+    A month with nobody new has no CAC (None, not a division by zero)."""
+    spend = pd.DataFrame({"month": pd.PeriodIndex(["2025-10", "2025-11", "2025-12"], freq="M"),
+                          "spend": [7.0, 40.0, 300.0]})
+    ds = SimpleNamespace(subscriptions=BOUNDARY_SUBS, orders=EMPTY_ORDERS, marketing_spend=spend)
+    december = kpis.period_kpis(ds, *kpis.period_bounds("2025-12-31"))
+    assert (december["new_subscribers"], december["marketing_spend"], december["blended_cac"]) == (2, 300.0, 150.0)
+    assert kpis.period_kpis(ds, *kpis.period_bounds("2025-11-30"))["blended_cac"] == 40.0
+    assert kpis.period_kpis(ds, *kpis.period_bounds("2026-01-31"))["blended_cac"] == 0.0
+    october = kpis.period_kpis(ds, *kpis.period_bounds("2025-10-31"))
+    assert (october["new_subscribers"], october["marketing_spend"], october["blended_cac"]) == (0, 7.0, None)
+    assert list(december) == [*kpis.KPI_INFO][:10]

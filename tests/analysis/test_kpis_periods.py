@@ -100,3 +100,82 @@ def test_shop_models_are_fitted_as_of_the_orders_period_end(dataset):
     assert figures_moved["shop_value_12m"] == pytest.approx(figures["shop_value_12m"], rel=1e-9)
     assert figures_moved["shop_active_share"] == figures["shop_active_share"] and figures["shop_value_12m"] > 0
     pd.testing.assert_series_equal(mix_moved, mix)
+
+
+# --------------------------------------------------------------------------- as-of views on boundaries (issue 17)
+
+
+def _boundary_dataset(period_ends=None) -> Dataset:
+    """Events on the as-of day 2025-06-30 and the day after; the data were extracted on 2025-12-31."""
+    subs = pd.DataFrame({
+        "customer_id": ["a", "b", "c", "d", "e"],
+        "signup_date": pd.to_datetime(["2025-01-10", "2025-06-30", "2025-07-01", "2025-03-01", "2025-02-01"]),
+        "cancel_date": pd.to_datetime(["2025-06-30", None, None, "2025-07-01", "2025-04-01"]),
+        "monthly_revenue": [1.0, 2.0, 4.0, 8.0, 16.0],
+    })
+    orders = pd.DataFrame({"customer_id": ["a", "b", "a"],
+                           "order_date": pd.to_datetime(["2025-06-30", "2025-07-01", "2025-01-15"]),
+                           "order_value": [5.0, 7.0, 11.0]})
+    spend = pd.DataFrame({"month": pd.PeriodIndex(["2025-06", "2025-07"], freq="M"), "spend": [100.0, 200.0]})
+    return Dataset(subs, orders, spend, SUBS_END, files={}, is_embedded=False, period_ends=period_ends or {})
+
+
+def test_as_of_view_keeps_what_happened_on_the_day_and_forgets_the_day_after():
+    """As of the end of 30 June: b's signup and a's cancellation that day are known, so is the order
+    that day; c's signup, d's cancellation (blanked: d was still active) and the order of 1 July are not."""
+    ds = _boundary_dataset()
+    view = kpis.as_of_view(ds, "2025-06-30")
+    expected_subs = ds.subscriptions.iloc[[0, 1, 3, 4]].reset_index(drop=True)
+    expected_subs["cancel_date"] = pd.to_datetime(["2025-06-30", None, None, "2025-04-01"])
+    pd.testing.assert_frame_equal(view.subscriptions, expected_subs)
+    pd.testing.assert_frame_equal(view.orders, ds.orders.iloc[[0, 2]].reset_index(drop=True))
+    pd.testing.assert_frame_equal(view.marketing_spend, ds.marketing_spend.iloc[[0]])
+    assert view.analysis_date == pd.Timestamp("2025-06-30") and view.period_ends == {}
+    assert kpis.active_at(view.subscriptions, "2025-06-30").tolist() == [False, True, True, False]  # b and d
+    # A spend month is known from its first day: July counts as of 1 July.
+    assert kpis.as_of_view(ds, "2025-07-01").marketing_spend["spend"].tolist() == [100.0, 200.0]
+    pd.testing.assert_frame_equal(ds.subscriptions, _boundary_dataset().subscriptions)  # the input is untouched
+
+
+def test_as_of_view_defaults_to_the_analysis_date_and_names_impossible_dates():
+    ds = _boundary_dataset()
+    for as_of in (None, "", SUBS_END):  # an empty parameter cell means "the data's own date"
+        view = kpis.as_of_view(ds, as_of)
+        assert view.analysis_date == SUBS_END and len(view.subscriptions) == 5 and len(view.orders) == 3
+    first_day = kpis.as_of_view(ds, "2025-01-10")  # the first signup's day: one subscriber to report
+    assert first_day.subscriptions["customer_id"].tolist() == ["a"]
+    with pytest.raises(ValueError) as error:
+        kpis.as_of_view(ds, "2026-01-01")
+    assert str(error.value) == ("The as-of date 2026-01-01 is after the data's analysis date 2025-12-31: "
+                                "the data say nothing about it. Pick an earlier date or leave it empty.")
+    with pytest.raises(ValueError) as error:
+        kpis.as_of_view(ds, "2025-01-09")
+    assert str(error.value) == "The as-of date 2025-01-09 is before the first signup (2025-01-10): nothing to report."
+    nobody = dataclasses.replace(ds, subscriptions=ds.subscriptions.iloc[:0])
+    with pytest.raises(ValueError) as error:
+        kpis.as_of_view(nobody, "2025-06-30")
+    assert str(error.value) == "The subscriptions table has no signups: nothing to report."
+
+
+def test_an_earlier_orders_as_of_date_becomes_the_views_orders_period_end():
+    """Tables sharing one window, the orders cut a month earlier on request (the previous shop period)."""
+    ds = _boundary_dataset()
+    view = kpis.as_of_view(ds, "2025-07-31", orders_as_of="2025-06-30")
+    assert view.period_ends == {"orders": pd.Timestamp("2025-06-30")} and view.period_end("orders") == pd.Timestamp(
+        "2025-06-30")
+    assert view.orders["order_date"].tolist() == [pd.Timestamp("2025-06-30"), pd.Timestamp("2025-01-15")]
+    assert kpis.orders_end(view, view.analysis_date) == pd.Timestamp("2025-06-30")
+    same_day = kpis.as_of_view(ds, "2025-07-31", orders_as_of="2025-07-31")  # the view's own day: no own period
+    assert same_day.period_ends == {} and len(same_day.orders) == 3
+    assert kpis.as_of_view(ds, "2025-07-31", orders_as_of="").period_ends == {}  # an empty parameter: the default
+    last_day = kpis.as_of_view(ds, orders_as_of=SUBS_END)  # the orders' last day itself is inside their period
+    assert last_day.period_ends == {} and len(last_day.orders) == 3
+    with pytest.raises(ValueError) as error:
+        kpis.as_of_view(ds, orders_as_of="2026-01-01")
+    assert str(error.value) == ("The orders' as-of date 2026-01-01 is after the end of the orders' period "
+                                "2025-12-31: the orders say nothing about it.")
+    # Another table's own period end is clipped to the view's day, and kept when earlier.
+    other = kpis.as_of_view(_boundary_dataset({"marketing_spend": pd.Timestamp("2025-09-30")}), "2025-07-31")
+    assert other.period_ends == {"marketing_spend": pd.Timestamp("2025-07-31")}
+    early = kpis.as_of_view(_boundary_dataset({"marketing_spend": pd.Timestamp("2025-05-31")}), "2025-07-31")
+    assert early.period_ends == {"marketing_spend": pd.Timestamp("2025-05-31")}

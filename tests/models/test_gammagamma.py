@@ -9,12 +9,16 @@ conjugate-posterior form and a brute-force numerical integral over the posterior
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import integrate, stats
+from scipy.special import gammaln
 
+import clvlib
 from clvlib.models.noncontractual import GammaGamma
+from clvlib.models.noncontractual import gammagamma as gam
 
 # Fader & Hardie (2013), "The Gamma-Gamma Model of Monetary Value": the 946 CDNOW-sample
 # repeat buyers give p = 6.25, q = 3.74, gamma = 15.44 (also reproduced on the real data in
@@ -102,6 +106,9 @@ def test_free_orders_warning_points_at_the_users_line():
     x, m = np.array([1.0, 2.0, 3.0, 2.0]), np.array([0.0, 10.0, 14.0, 30.0])
     with pytest.warns(FreeOrdersWarning) as caught:
         GammaGamma(time_unit="week").fit(x, m)
+    # Never a line inside clvlib, which the user cannot act on (true under mutation testing too).
+    package = Path(clvlib.__file__).resolve().parent
+    assert not Path(caught[0].filename).resolve().is_relative_to(package), caught[0].filename
     # Under mutation testing, mutmut's own trampoline frames sit between this test and clvlib.
     if "MUTANT_UNDER_TEST" not in os.environ:
         assert caught[0].filename == __file__, "stacklevel: the warning names the caller's file, not clvlib's"
@@ -144,3 +151,80 @@ def test_a_fit_the_data_cannot_pin_down_says_so_by_name():
     with pytest.raises(ValueError) as caught:
         GammaGamma(time_unit="week").fit(np.array([1.0, 2, 3, 4, 2, 1]), np.full(6, 20.0))
     assert str(caught.value).startswith("The Gamma-Gamma fit did not settle: p, q ran off towards infinity.")
+
+
+# --------------------------------------------------------------------------- the likelihood and bad input
+def test_log_likelihood_is_the_density_of_the_mean_spend_by_numerical_integration():
+    """The value the fit maximises (and reports as log_likelihood_), from the story alone: the mean of
+    x order values each Gamma(p, rate nu) is Gamma(p x, rate nu x); integrating nu ~ Gamma(q, rate
+    gamma) out numerically gives each customer's density f(mbar | x). Weighted sum of the logs."""
+    p, q, gamma = 4.0, 3.0, 12.0
+    x = np.array([1.0, 2.0, 2.0, 5.0, 12.0])
+    mbar = np.array([2.0, 10.0, 3.5, 7.5, 3.0])
+    weights = np.array([1.0, 2.0, 1.0, 0.5, 3.0])
+
+    def log_gamma_pdf(z, shape, rate):
+        return shape * np.log(rate) + (shape - 1) * np.log(z) - rate * z - gammaln(shape)
+
+    log_density = []
+    for xi, mi in zip(x, mbar, strict=True):
+        def joint(nu, xi=xi, mi=mi):
+            return np.exp(log_gamma_pdf(mi, p * xi, nu * xi) + log_gamma_pdf(nu, q, gamma))
+
+        log_density.append(np.log(integrate.quad(joint, 0, np.inf, epsabs=0, epsrel=1e-11, limit=200)[0]))
+    value, _ = gam.log_likelihood_and_gradient(np.array([p, q, gamma]), x, mbar, weights)
+    assert value == pytest.approx(float(weights @ np.array(log_density)), rel=1e-8)
+    unweighted, _ = gam.log_likelihood_and_gradient(np.array([p, q, gamma]), x, mbar)
+    assert unweighted == pytest.approx(float(np.sum(log_density)), rel=1e-8)
+
+
+def _fit_error(*args) -> str:
+    with pytest.raises(ValueError) as caught:
+        GammaGamma(time_unit="week").fit(*args)
+    return str(caught.value)
+
+
+def test_bad_spend_inputs_are_named_in_full():
+    assert _fit_error([1, 2], [10.0, 20.0, 30.0]) == (
+        "frequency and monetary_value must have the same length (one per customer).")
+    assert _fit_error([1, 2, -1], [10.0, 20.0, 30.0]) == (
+        "frequency must be 0 or more (the number of repeat transactions).")
+    # Two net refunds; the free order (0) and the 50-cent one are legitimate and not counted.
+    assert _fit_error([1, 2, 3, 1, 2], [10.0, -4.0, -1.0, 0.0, 0.5]) == (
+        "2 customers have a negative mean spend: net refunds against their orders (or drop them) before fitting.")
+    assert _fit_error([1, np.nan], [10.0, 20.0]) == "frequency has 1 missing or infinite values."
+    assert _fit_error([1, 2], [10.0, np.inf]) == "monetary_value has 1 missing or infinite values."
+    assert _fit_error([1, 2], [10.0, 20.0], [1.0, np.nan]) == "weights has 1 missing or infinite values."
+
+
+def test_spend_under_one_currency_unit_is_fitted_like_any_other():
+    """Spend recorded in hundreds of dollars (means below 1) is valid data: the same fit as in
+    dollars, with gamma (a money scale) 100 times smaller; a one-time buyer changes nothing."""
+    rng = np.random.default_rng(5)
+    x = rng.integers(1, 8, 400).astype(float)
+    m = rng.gamma(6.0 * x, 1 / rng.gamma(3.0, 1 / 20.0, 400)) / x       # dollars
+    dollars = GammaGamma(time_unit="week").fit(x, m)
+    hundreds = GammaGamma(time_unit="week").fit(np.r_[x, 0.0], np.r_[m / 100, 0.0])
+    np.testing.assert_allclose(hundreds.params_, [dollars.p_, dollars.q_, dollars.gamma_ / 100], rtol=1e-5)
+    assert float(hundreds.conditional_expected_order_value(0, 0.0)[0]) == pytest.approx(dollars.mean_order_value_ / 100, rel=1e-5)
+
+
+def test_known_parameters_and_saved_models_keep_their_penalty():
+    """A model built from known parameters has no penalty, so refitting it is the plain fit; a saved
+    penalised model loads with its penalty, so refitting it after loading gives the same estimates."""
+    rng = np.random.default_rng(9)
+    x = rng.integers(1, 6, 200).astype(float)
+    m = rng.gamma(6.0 * x, 1 / rng.gamma(3.0, 1 / 20.0, 200)) / x
+    known = GammaGamma.from_params(CDNOW_GG, time_unit="week")
+    assert known.penalizer_coef == 0.0
+    np.testing.assert_allclose(known.fit(x, m).params_, GammaGamma(time_unit="week").fit(x, m).params_, rtol=1e-9)
+    penalised = GammaGamma(time_unit="week", penalizer_coef=0.05).fit(x, m)
+    loaded = GammaGamma.from_dict(penalised.to_dict())
+    assert loaded.penalizer_coef == 0.05
+    np.testing.assert_allclose(loaded.fit(x, m).params_, penalised.params_, rtol=1e-9)
+
+
+def test_weights_of_the_wrong_length_are_refused_in_plain_english():
+    """Found while killing mutants: a weights array one short used to end in numpy's broadcasting error."""
+    assert _fit_error([1, 2, 3], [10.0, 20.0, 30.0], [1.0, 2.0]) == (
+        "weights must have one value per row of frequency/monetary_value.")

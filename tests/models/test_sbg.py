@@ -482,3 +482,13 @@ def test_the_constant_churn_warning_points_at_the_users_line_and_needs_a_real_ti
         model = sbg.ShiftedBetaGeometric("year").fit([1000, 800, 645, 521, 423])
     gain = model.log_likelihood_ - model.constant_churn_.log_likelihood_
     assert 0.05 < gain < 0.5, f"the example must sit between the threshold and 1: gain {gain:.3f}"
+
+
+def test_the_fit_records_how_many_renewal_periods_it_saw():
+    """Years 0-7 of Table 1: 7 renewals observed, kept through a save; the small cohort's counts
+    (10 customers, too few to show heterogeneity: the fit warns) run over periods 0-4."""
+    model = _fit(REGULAR[:8])
+    assert model.n_periods_ == 7 == sbg.ShiftedBetaGeometric.from_dict(model.to_dict()).n_periods_
+    with pytest.warns(RuntimeWarning, match="no better than constant churn"):
+        small = sbg.ShiftedBetaGeometric("year").fit_lifetime_counts(SMALL_CHURNED, SMALL_CENSORED)
+    assert small.n_periods_ == 4 and small.n_obs_ == 10

@@ -65,6 +65,8 @@ def _validated(frequency, monetary_value, weights=None):
             f"{int((m < 0).sum())} customers have a negative mean spend: net refunds against "
             "their orders (or drop them) before fitting."
         )
+    if len(w) != len(x):
+        raise ValueError("weights must have one value per row of frequency/monetary_value.")
     return x, m, w
 
 
