@@ -96,7 +96,7 @@ def customer_days(
     # Factorise first, then look for blank ids among the distinct ids only (10x fewer).
     codes, customers = pd.factorize(ids, sort=True)
     blank_unique = np.zeros(len(customers), dtype=bool)
-    if customers.dtype == object or pd.api.types.is_string_dtype(customers.dtype):
+    if not pd.api.types.is_numeric_dtype(customers.dtype):  # text, pandas strings, categories of either
         blank_unique = np.asarray(pd.Index(customers).astype(str).str.strip() == "")
     blank = (codes < 0) | blank_unique[np.maximum(codes, 0)]
     if blank.any():

@@ -129,3 +129,74 @@ def test_repeat_purchase_tracking_is_the_sum_of_each_customers_eq_9_from_their_o
                "2024-01-21", "2024-02-04", "2024-02-18", "2024-03-03"]  # e
     weeks = [(pd.Timestamp(d) - start).days // 7 for d in repeats]
     np.testing.assert_array_equal(track["actual"], np.bincount(weeks, minlength=n_weeks))
+
+
+def test_holdout_by_frequency_records_its_settings_and_default_pooling():
+    """Default pooling is "7+" (FHL's Figure 4); the table says so, and its unit, in .attrs.
+    With everyone below 7 the default table has one row per frequency: 0, 2 and 4."""
+    split = calibration_holdout_split(_orders(), CAL_END, OBS_END)
+    table = holdout_by_frequency(MODEL, split)
+    assert table.attrs == {"time_unit": "week", "max_frequency": 7}
+    assert table.index.tolist() == [0, 2, 4] and table["n_customers"].tolist() == [2, 2, 1]
+    assert holdout_by_frequency(MODEL, split, max_frequency=3).attrs == {"time_unit": "week", "max_frequency": 3}
+    # A split that does not record its unit is taken as it is (the model's unit).
+    unlabelled = split.copy()
+    unlabelled.attrs = {}
+    pd.testing.assert_frame_equal(holdout_by_frequency(MODEL, unlabelled), table)
+
+
+def test_holdout_by_frequency_refuses_a_split_in_another_unit_or_an_unfitted_model():
+    from clvlib.core.units import UnitMismatchError
+    from clvlib.models.base import NotFittedError
+
+    daily = calibration_holdout_split(_orders(), CAL_END, OBS_END, time_unit="day")
+    with pytest.raises(UnitMismatchError) as err:
+        holdout_by_frequency(MODEL, daily)
+    assert str(err.value) == (
+        "The model was fitted in weeks but the calibration/holdout split is in days. Convert the "
+        "calibration/holdout split to weeks (clvlib.core.units.convert_periods) or refit the model."
+    )
+    with pytest.raises(NotFittedError, match="This BetaGeoNBD is not fitted yet"):
+        holdout_by_frequency(BetaGeoNBD("week"), calibration_holdout_split(_orders(), CAL_END, OBS_END))
+    with pytest.raises(NotFittedError, match="This BetaGeoNBD is not fitted yet"):
+        repeat_purchase_tracking(BetaGeoNBD("week"), _orders(), CAL_END, OBS_END)
+
+
+# A second log on the edges: the window 2024-01-01 .. 2024-02-25 is exactly 8 weeks (56
+# days); q's first purchase is ON the calibration end (so q is in the cohort); the last
+# three weeks hold no cohort repeat purchase (s's repeat on 24 Feb does not count: s first
+# bought after the calibration end). Column names are the user's own.
+EDGE_CAL_END, EDGE_OBS_END = "2024-01-21", "2024-02-25"
+EDGE_LOG = [
+    ("p", "2024-01-01"), ("p", "2024-01-10"), ("p", "2024-01-24"),
+    ("q", "2024-01-21"), ("q", "2024-02-01"),
+    ("r", "2024-01-05"),
+    ("s", "2024-01-28"), ("s", "2024-02-24"),
+]
+
+
+def test_repeat_purchase_tracking_on_a_whole_number_of_weeks_with_quiet_last_weeks():
+    orders = pd.DataFrame(EDGE_LOG, columns=["cust", "day"]).assign(day=lambda d: pd.to_datetime(d["day"]))
+    track = repeat_purchase_tracking(MODEL, orders, EDGE_CAL_END, EDGE_OBS_END, customer_col="cust", date_col="day")
+    start = pd.Timestamp("2024-01-01")
+    assert track.index.tolist() == list(range(1, 9)) and track.index.name == "week"
+    assert track["period_start"].tolist() == [start + pd.Timedelta(weeks=k) for k in range(8)]
+    assert track.attrs == {"time_unit": "week", "calibration_periods": 3.0, "n_customers": 3}
+    # Repeats: p on day 9 (week 1) and day 23 (week 3), q on day 31 (week 4); weeks are 0-based here.
+    np.testing.assert_array_equal(track["actual"], [0, 1, 0, 1, 1, 0, 0, 0])
+    assert track["actual"].dtype == float
+    np.testing.assert_array_equal(track["actual_cumulative"], [0, 1, 1, 2, 3, 3, 3, 3])
+    # Expected by the end of week k: p (first day 0), r (day 4), q (day 20) each E[X(k - s_i)].
+    firsts_days = [0, 4, 20]
+    cumulative = [sum(_eq9((7 * k - s) / 7) if 7 * k > s else 0.0 for s in firsts_days) for k in range(1, 9)]
+    np.testing.assert_allclose(track["expected_cumulative"], cumulative, rtol=1e-9)
+    np.testing.assert_allclose(track["expected"], np.diff(np.r_[0.0, cumulative]), rtol=1e-9)
+
+
+def test_repeat_purchase_tracking_without_a_cohort_says_so():
+    orders = pd.DataFrame(EDGE_LOG, columns=["customer_id", "order_date"]).assign(
+        order_date=lambda d: pd.to_datetime(d["order_date"])
+    )
+    with pytest.raises(ValueError) as err:
+        repeat_purchase_tracking(MODEL, orders, "2023-12-31", EDGE_OBS_END)
+    assert str(err.value) == "No customer made a first purchase before the calibration end."
