@@ -36,7 +36,7 @@ class TimeUnit(StrEnum):
         if isinstance(value, TimeUnit):
             return value
         key = str(value).strip().lower().rstrip("s")
-        aliases = {"d": "day", "w": "week", "m": "month", "ms": "month", "y": "year", "a": "year"}
+        aliases = {"d": "day", "w": "week", "m": "month", "y": "year", "a": "year"}  # "MS" arrives as "m"
         key = aliases.get(key, key)
         try:
             return cls(key)

@@ -26,6 +26,16 @@ def test_require_frame_names_the_table_the_missing_columns_and_what_it_has():
     checks.require_frame(orders, "orders", ("customer_id",))  # all there: no error
 
 
+def test_require_frame_messages_without_a_hint_end_at_the_sentence():
+    orders = pd.DataFrame({"customer_id": ["a"], "amount": [1.0]})
+    with pytest.raises(ValueError) as error:
+        checks.require_frame(orders, "orders", ("order_date",))
+    assert str(error.value) == "The orders table has no order_date column; its columns are: customer_id, amount."
+    with pytest.raises(ValueError) as error:
+        checks.require_frame({"customer_id": ["a"]}, "spend")
+    assert str(error.value) == "spend must be a pandas DataFrame, not dict."
+
+
 @pytest.mark.parametrize(
     "value, expected",
     [
@@ -60,6 +70,13 @@ def test_example_rows_shows_at_most_n_rows_with_text_quoted():
     assert checks.example_rows(frame, ~bad & bad, ["id"]) == ""
 
 
+def test_example_rows_reads_a_zero_one_flag_column_as_yes_no():
+    # A flag column from a database (0/1 integers) selects rows by its truth, not as row labels.
+    frame = pd.DataFrame({"id": ["a", "b", "c", "d"], "flag": [0, 1, 1, 0]})
+    assert checks.example_rows(frame, frame["flag"], ["id"]) == "id='b'; id='c'"
+    assert checks.example_rows(frame, [0, 0, 0, 2], ["id", "flag"]) == "id='d', flag=0"
+
+
 def test_unknown_channels_suggests_the_closest_known_channel():
     assert checks.unknown_channels(["search", "Serch", "SOCIAL ", "radio", ""], ["search", "social", "tv"]) == {
         "SOCIAL ": "social",
@@ -67,6 +84,8 @@ def test_unknown_channels_suggests_the_closest_known_channel():
         "radio": None,
     }
     assert checks.unknown_channels(["tv"], ["tv", "search"]) == {}
+    # A blank subscriber channel is never offered as what a (padded) blank spend channel meant.
+    assert checks.unknown_channels([" ", "tv"], ["", "search"]) == {" ": None, "tv": None}
 
 
 # --------------------------------------------------------------------------- calendar
@@ -106,6 +125,38 @@ def test_to_months_and_month_start():
     assert [str(m) for m in calendar.months_ending("2025-01-15", 3)] == ["2024-11", "2024-12", "2025-01"]
 
 
+def test_months_between_across_years_and_against_a_single_as_of_date():
+    # 2023-11-15 -> 2025-02-14: 12 + 3 anniversaries would reach 2025-02-15, one day too far: 14.
+    start = pd.Series(pd.to_datetime(["2023-11-15", "2023-11-15", "2025-03-01"]), index=[10, 20, 30])
+    end = pd.Series(pd.to_datetime(["2025-02-14", "2025-02-15", "2025-02-14"]))
+    months = calendar.whole_months_between(start, end)
+    assert months.tolist() == [14, 15, 0] and months.dtype.kind == "i"  # a count, not 14.0
+    assert months.index.tolist() == [10, 20, 30]
+    # One as-of date for every customer, whatever the customers' index.
+    as_of = calendar.whole_months_between(start, "2025-02-15")
+    assert as_of.tolist() == [15, 15, 0] and as_of.index.tolist() == [10, 20, 30]
+
+
+def test_month_helpers_read_day_periods_local_times_and_text_without_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a notebook would show pandas' deprecation and parsing warnings
+        days = pd.Series(pd.PeriodIndex(["2025-02-17", "2025-03-01"], freq="D"))
+        assert calendar.to_months(days).astype(str).tolist() == ["2025-02", "2025-03"]
+        # 23:30 in New York on Feb 28 is still February there (already March 1 in UTC).
+        local = pd.Series(pd.to_datetime(["2025-02-28 23:30", None]).tz_localize("America/New_York"))
+        assert calendar.to_months(local).astype(str).tolist() == ["2025-02", "NaT"]
+        naive = pd.Series(pd.to_datetime(["2025-02-17 10:00", None, "1999-12-31 00:00"]))
+        assert calendar.to_months(naive).astype(str).tolist() == ["2025-02", "NaT", "1999-12"]
+        # An unreadable first entry does not change how the others are read.
+        assert calendar.to_months(pd.Series(["2025-13", "2025-01", None])).astype(str).tolist() == [
+            "NaT", "2025-01", "NaT"
+        ]
+        assert calendar.month_start(naive).astype(str).tolist() == ["2025-02-01", "NaT", "1999-12-01"]
+        assert [str(m) for m in calendar.months_ending("2025-01-15", 2)] == ["2024-12", "2025-01"]
+
+
 # --------------------------------------------------------------------------- discounting
 
 
@@ -129,3 +180,20 @@ def test_discount_factor_errors():
         discounting.discount_factors(2.5, 0.1)
     with pytest.raises(ValueError, match="discount_rate_annual must be above -1"):
         discounting.check_discount_rate(float("nan"), "discount_rate_annual")
+    with pytest.raises(ValueError) as error:
+        discounting.discount_factors(3, -1.0)
+    assert str(error.value) == "discount_rate must be above -1 (0.10 = 10% per period); got -1.0."
+
+
+def test_discount_rates_come_back_as_a_float_or_one_rate_per_customer():
+    from decimal import Decimal
+
+    rate = discounting.check_discount_rate(0.1)
+    assert type(rate) is float and rate == 0.1
+    # A NUMERIC rate from a database driver is read as the number it is.
+    assert type(discounting.check_discount_rate(Decimal("0.25"))) is float
+    np.testing.assert_allclose(discounting.discount_factors(3, Decimal("0.25")), [1.0, 0.8, 0.64], rtol=0, atol=1e-15)
+    # One rate per customer stays one rate per customer, even a single one.
+    per_customer = discounting.check_discount_rate([0.1, 0.25])
+    assert isinstance(per_customer, np.ndarray) and per_customer.tolist() == [0.1, 0.25]
+    assert discounting.check_discount_rate(np.array([0.2])).shape == (1,)

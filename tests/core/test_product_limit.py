@@ -121,6 +121,22 @@ def test_cohort_life_table_on_a_hand_example():
     np.testing.assert_allclose(table["survival"], [2 / 3, 1 / 3, 1 / 3])
 
 
+def test_each_plain_error_in_full():
+    for durations, events, message in [
+        ([1.0, 2.0], [True], "durations and events must be 1-D and of the same length (one entry per customer)."),
+        ([[1.0], [2.0]], [[True], [False]], "durations and events must be 1-D and of the same length (one entry per customer)."),
+        ([], [], "There are no lifetimes to estimate a survival curve from."),
+        ([1.0, float("nan")], [True, False], "Every duration must be a number, 0 or more."),
+        ([1.0, -0.5], [True, False], "Every duration must be a number, 0 or more."),
+    ]:
+        with pytest.raises(ValueError) as error:
+            product_limit(durations, events)
+        assert str(error.value) == message
+    with pytest.raises(ValueError) as error:
+        product_limit([1.0, 2.0], [True, False], weights=[[1, 2, 3]])
+    assert str(error.value) == "weights must have one entry per customer (one row per replicate)."
+
+
 def test_plain_errors():
     with pytest.raises(ValueError, match="same length"):
         product_limit([1.0, 2.0], [True])
@@ -130,3 +146,39 @@ def test_plain_errors():
         product_limit([1.0, -1.0], [True, False])
     with pytest.raises(ValueError, match="one entry per customer"):
         product_limit([1.0, 2.0], [True, False], weights=[1, 2, 3])
+
+
+def test_database_and_object_columns_give_the_same_float_table():
+    """Whole-month tenures, NUMERIC (Decimal) tenures and an object column of True/False all give float
+    times and a float survival curve: the same numbers np.isfinite, rounding and plotting accept."""
+    from decimal import Decimal
+
+    expected = [3 / 4, 3 / 4 * 2 / 3, 3 / 4 * 2 / 3]  # t=1: 1 of 4 leaves; t=2: 1 of 3 at risk; t=3: none
+    for tenure, churned in [
+        (np.array([1, 2, 2, 3]), [True, False, True, False]),
+        ([Decimal(1), Decimal(2), Decimal(2), Decimal(3)], [True, False, True, False]),
+        ([1.0, 2.0, 2.0, 3.0], pd.Series([True, False, True, False], dtype=object)),
+    ]:
+        fit = product_limit(tenure, churned)
+        assert fit.times.dtype == np.float64 and fit.times.tolist() == [1.0, 2.0, 3.0]
+        assert fit.deaths.dtype.kind == "i" and fit.deaths.tolist() == [1, 1, 0]
+        assert fit.survival.dtype == np.float64 and np.isfinite(fit.survival).all()
+        np.testing.assert_allclose(fit.survival, expected, rtol=0, atol=1e-15)
+    # A stored curve read back from a database (NUMERIC columns) reads as floats too.
+    read = step_values([Decimal(1), Decimal(2)], [Decimal("0.8"), Decimal("0.6")], [Decimal(0), 1.5, 3])
+    assert read.dtype == np.float64 and read.tolist() == [1.0, 0.8, 0.6]
+
+
+def test_times_past_the_last_lifetime_keep_the_curve_flat_without_warnings():
+    """Nobody is at risk after the longest lifetime: the hazard there is 0 (not 0/0), and numpy's
+    invalid-division warning does not leak into the analyst's notebook."""
+    import warnings
+
+    # errstate: lifelines silences numpy's warnings process-wide (np.seterr); turn them back on here.
+    with warnings.catch_warnings(), np.errstate(divide="warn", invalid="warn"):
+        warnings.simplefilter("error")
+        fit = product_limit([1.0, 2.0], [True, False], times=[1, 2, 3, 5])
+        assert fit.times.dtype == np.float64 and fit.times.tolist() == [1.0, 2.0, 3.0, 5.0]
+        assert fit.at_risk.tolist() == [2, 1, 0, 0]
+        np.testing.assert_allclose(fit.hazard, [0.5, 0.0, 0.0, 0.0], rtol=0, atol=0)
+        np.testing.assert_allclose(fit.survival, [0.5, 0.5, 0.5, 0.5], rtol=0, atol=0)
