@@ -179,3 +179,12 @@ def test_an_earlier_orders_as_of_date_becomes_the_views_orders_period_end():
     assert other.period_ends == {"marketing_spend": pd.Timestamp("2025-07-31")}
     early = kpis.as_of_view(_boundary_dataset({"marketing_spend": pd.Timestamp("2025-05-31")}), "2025-07-31")
     assert early.period_ends == {"marketing_spend": pd.Timestamp("2025-05-31")}
+
+
+def test_as_of_view_cuts_orders_at_their_own_earlier_period_end_by_default():
+    """An orders export ending before the as-of day (another period's file): with no
+    orders_as_of, the view keeps the orders' own period end, not the as-of day."""
+    ds = _dataset(OLD_ORDERS, {"orders": ORDERS_END})
+    view = kpis.as_of_view(ds, SUBS_END)
+    assert view.period_ends == {"orders": ORDERS_END}
+    assert view.analysis_date == SUBS_END and len(view.orders) == 5

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -177,6 +178,30 @@ def test_homogeneous_customers_warn_that_sbg_equals_constant_churn():
         model = sbg.ShiftedBetaGeometric().fit(survivors)
     assert model.mean_churn_ == pytest.approx(0.2, abs=0.002)
     assert model.constant_churn_.churn_ == pytest.approx(0.2, abs=0.002)
+
+
+def test_homogeneous_customers_keep_alpha_and_beta_within_the_sbg_bounds_and_warn_at_the_caller():
+    """With no heterogeneity the likelihood keeps rising as alpha, beta -> infinity; the sBG's own
+    log-bounds (-8, 12) stop them at e^12 = 162,755 instead of the optimiser's default e^18."""
+    survivors = [round(10000 * 0.8**t) for t in range(10)]
+    with pytest.warns(RuntimeWarning, match="look alike") as caught:
+        model = sbg.ShiftedBetaGeometric().fit(survivors)
+    assert max(model.alpha_, model.beta_) <= np.exp(12.0) * (1 + 1e-9)
+    assert all("clvlib" not in Path(w.filename).parts for w in caught), "the warning points at the caller's line"
+
+
+def test_a_failed_sbg_fit_says_which_model_failed(monkeypatch):
+    """The optimiser's failure reaches the user with the model's name, not a bare SciPy status."""
+    from scipy import optimize
+
+    def fails(fun, x0, **kwargs):
+        return optimize.OptimizeResult(x=np.asarray(x0, dtype=float), fun=fun(x0)[0], success=False,
+                                       message="ABNORMAL_TERMINATION_IN_LNSRCH")
+
+    monkeypatch.setattr(optimize, "minimize", fails)
+    with pytest.raises(ValueError) as error:
+        sbg.ShiftedBetaGeometric().fit(REGULAR)
+    assert str(error.value) == "The sBG fit did not converge (ABNORMAL_TERMINATION_IN_LNSRCH)."
 
 
 # --------------------------------------------------------------------------- recovery
