@@ -13,6 +13,12 @@ would let the published-number checks stop running unnoticed. Working offline on
 ``CLVLIB_OFFLINE=1``: those tests are then skipped, and the end of the run says so in one loud
 line. Under CI (the CI variable set) they always fail, whatever the switch says.
 
+Under `make mutate` (mutmut sets MUTANT_UNDER_TEST to the mutant's name in each forked test
+process), a mutant's test run still going after MUTANT_WALL_LIMIT_S seconds (900; the variable
+CLVLIB_MUTANT_WALL_LIMIT_S changes it) writes where it is stuck to hung-<mutant>.txt in mutants/
+and ends as "suspicious". mutmut's own limit counts CPU seconds, so a process that waits without
+using the CPU (a deadlock) would otherwise stall the whole run unseen.
+
 Hypothesis: no per-example deadline (these machines are shared and timing is noisy;
 speed goals live in `make bench`). Under CI the examples are derandomised, so a CI run
 can only fail on an example that a local run would also find.
@@ -20,7 +26,9 @@ can only fail on an example that a local run would also find.
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import threading
 
 import pytest
 from hypothesis import settings
@@ -28,6 +36,36 @@ from hypothesis import settings
 settings.register_profile("default", deadline=None, print_blob=True)
 settings.register_profile("ci", deadline=None, print_blob=True, derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+MUTANT_WALL_LIMIT_S = float(os.environ.get("CLVLIB_MUTANT_WALL_LIMIT_S", 900))
+MUTMUT_SUSPICIOUS_EXIT = 35  # the exit code mutmut reports as "suspicious", not as a kill
+HUNG_REPORTS = []  # faulthandler writes to the file's descriptor: it must stay open
+
+
+def pytest_sessionfinish(session):
+    """A mutant's tests that finished in time leave no hung-*.txt behind."""
+    for report in HUNG_REPORTS:
+        faulthandler.cancel_dump_traceback_later()
+        report.close()
+        os.remove(report.name)
+    HUNG_REPORTS.clear()
+
+
+def pytest_sessionstart(session):
+    """Under mutmut only: end a mutant's test run that hangs, saying where (see the module docstring)."""
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if "__mutmut_" not in mutant:
+        return
+    # A file, not stderr: pytest captures stderr and the capture is lost when the process is ended.
+    report = open(f"hung-{mutant}.txt", "w", encoding="utf-8")  # noqa: SIM115 - open until the end
+    report.write(f"{mutant}: tests still running after {MUTANT_WALL_LIMIT_S:g} s; where they were:\n")
+    report.flush()
+    HUNG_REPORTS.append(report)
+    faulthandler.dump_traceback_later(MUTANT_WALL_LIMIT_S, exit=False, file=report)
+    watchdog = threading.Timer(MUTANT_WALL_LIMIT_S + 1, os._exit, args=(MUTMUT_SUSPICIOUS_EXIT,))
+    watchdog.daemon = True
+    watchdog.start()
 
 
 @pytest.fixture(scope="session")

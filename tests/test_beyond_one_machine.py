@@ -43,8 +43,10 @@ def in_orders_folder(tmp_path, dataset):
     """A temporary working folder with orders.parquet; returns the pandas path's scores' inputs."""
     duckdb = pytest.importorskip("duckdb", reason="the DuckDB block needs duckdb: pip install 'clvlib[large]'")
     orders = dataset.orders[["customer_id", "order_date", "order_value"]]
-    duckdb.sql("COPY (SELECT customer_id, CAST(order_date AS DATE) AS order_date, order_value FROM orders) "
-               f"TO '{tmp_path / 'orders.parquet'}' (FORMAT parquet)")
+    with duckdb.connect() as con:
+        con.register("orders", orders)
+        con.execute("COPY (SELECT customer_id, CAST(order_date AS DATE) AS order_date, order_value FROM orders) "
+                    f"TO '{tmp_path / 'orders.parquet'}' (FORMAT parquet)")
     before = Path.cwd()
     os.chdir(tmp_path)
     yield summarize_transactions(orders, "2025-12-31", "week")

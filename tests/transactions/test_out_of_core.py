@@ -47,7 +47,8 @@ def assert_same(got: pd.DataFrame, expected: pd.DataFrame) -> None:
 
 
 def read_sorted(path, index_name="customer_id") -> pd.DataFrame:
-    frame = duckdb.sql(f"SELECT * FROM read_parquet('{path}')").df()
+    with duckdb.connect() as con:
+        frame = con.sql(f"SELECT * FROM read_parquet('{path}')").df()
     return frame.set_index("customer_id").rename_axis(index_name).sort_index()
 
 
@@ -88,7 +89,9 @@ def test_parquet_output_equals_pandas_and_records_its_unit(embedded, tmp_path):
     got.attrs = dict(expected.attrs)
     assert_same(got, expected)
     assert n_split == len(expected)
-    meta = {k: v for _, k, v in duckdb.sql(f"SELECT * FROM parquet_kv_metadata('{tmp_path / 'split.parquet'}')").fetchall()}
+    with duckdb.connect() as con:
+        rows = con.sql(f"SELECT * FROM parquet_kv_metadata('{tmp_path / 'split.parquet'}')").fetchall()
+    meta = {k: v for _, k, v in rows}
     assert meta == {b"time_unit": b"month", b"calibration_end": CAL_END.encode(), b"observation_end": OBS_END.encode()}
 
 
@@ -107,7 +110,8 @@ def test_parquet_summarised_in_customer_buckets_equals_one_pass(embedded, tmp_pa
     assert_same(got, pandas)
     assert n == len(pandas)
     assert list(spill.iterdir()) == []  # the bucket files are removed
-    meta = duckdb.sql(f"SELECT * FROM parquet_kv_metadata('{tmp_path / 'buckets.parquet'}')").fetchall()
+    with duckdb.connect() as con:
+        meta = con.sql(f"SELECT * FROM parquet_kv_metadata('{tmp_path / 'buckets.parquet'}')").fetchall()
     assert (b"time_unit", b"week") in [(k, v) for _, k, v in meta]
 
 

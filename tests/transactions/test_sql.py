@@ -38,7 +38,8 @@ def order_files(tmp_path_factory):
     csv = folder / "orders.csv"
     orders.to_csv(csv, index=False)
     parquet = folder / "orders.parquet"
-    duckdb.sql(f"COPY (SELECT * FROM read_csv('{csv}')) TO '{parquet}' (FORMAT parquet)")
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT * FROM read_csv('{csv}')) TO '{parquet}' (FORMAT parquet)")
     # Two CSV parts, as a warehouse export would write them.
     half = len(orders) // 2
     parts = [folder / "part-0.csv", folder / "part-1.csv"]
@@ -120,9 +121,9 @@ def test_each_rendering_parses_back_in_its_dialect(sqlglot, dialect):
 
 
 def _run_on_duckdb(orders: pd.DataFrame, sql: str) -> pd.DataFrame:
-    con = duckdb.connect()
-    con.register("orders", orders)
-    got = con.sql(sql).df().set_index("customer_id").sort_index()
+    with duckdb.connect() as con:
+        con.register("orders", orders)
+        got = con.sql(sql).df().set_index("customer_id").sort_index()
     return got.astype({c: "int64" for c in got.columns if c.startswith("frequency")})
 
 
