@@ -16,6 +16,7 @@ from clvlib.core.units import UnitMismatchError
 from clvlib.models.noncontractual import BetaGeoNBD
 from clvlib.models.noncontractual import bgnbd as bg
 from clvlib.models.noncontractual.bgnbd import compress_histories, histories_table
+from tests.models.finite_differences import central_difference_gradient
 
 PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}  # FHL (2005), CDNOW, weeks
 
@@ -168,14 +169,7 @@ def test_the_gradient_of_a_few_hand_picked_histories_matches_finite_differences(
     w = np.array([2.0, 1.0, 1.0, 3.0, 1.0])
     params = np.array([0.7, 3.0, 1.4, 2.2])
     _, grad = bg.log_likelihood_and_gradient(params, x, t_x, T, w)
-    numeric = np.empty(4)
-    for i in range(4):
-        h = 1e-6 * params[i]
-        up, down = params.copy(), params.copy()
-        up[i] += h
-        down[i] -= h
-        numeric[i] = (bg.log_likelihood_and_gradient(up, x, t_x, T, w)[0]
-                      - bg.log_likelihood_and_gradient(down, x, t_x, T, w)[0]) / (2 * h)
+    numeric = central_difference_gradient(lambda p: bg.log_likelihood_and_gradient(p, x, t_x, T, w)[0], params)
     np.testing.assert_allclose(grad, numeric, rtol=1e-6)
 
 

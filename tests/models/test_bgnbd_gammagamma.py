@@ -25,6 +25,7 @@ from clvlib.transactions import (
     calibration_summary,
     summarize_transactions,
 )
+from tests.models.finite_differences import central_difference_gradient
 
 
 def simulate_bgnbd(n, r, alpha, a, b, T, seed):
@@ -93,14 +94,7 @@ def test_bgnbd_gradient_matches_finite_differences(truth_histories, params):
     x, t_x, T = (v[:3000] for v in truth_histories)
     params = np.array(params)
     _, grad = bg.log_likelihood_and_gradient(params, x, t_x, T)
-    numeric = np.empty(4)
-    for i in range(4):
-        h = 1e-6 * params[i]
-        up, down = params.copy(), params.copy()
-        up[i] += h
-        down[i] -= h
-        numeric[i] = (bg.log_likelihood_and_gradient(up, x, t_x, T)[0]
-                      - bg.log_likelihood_and_gradient(down, x, t_x, T)[0]) / (2 * h)
+    numeric = central_difference_gradient(lambda p: bg.log_likelihood_and_gradient(p, x, t_x, T)[0], params)
     np.testing.assert_allclose(grad, numeric, rtol=1e-5)
 
 
@@ -110,13 +104,7 @@ def test_gamma_gamma_gradient_matches_finite_differences():
     m = rng.gamma(5.0, 7.0, 500)
     params = np.array([4.0, 3.0, 12.0])
     _, grad = gam.log_likelihood_and_gradient(params, x, m)
-    numeric = np.empty(3)
-    for i in range(3):
-        h = 1e-6 * params[i]
-        up, down = params.copy(), params.copy()
-        up[i] += h
-        down[i] -= h
-        numeric[i] = (gam.log_likelihood_and_gradient(up, x, m)[0] - gam.log_likelihood_and_gradient(down, x, m)[0]) / (2 * h)
+    numeric = central_difference_gradient(lambda p: gam.log_likelihood_and_gradient(p, x, m)[0], params)
     np.testing.assert_allclose(grad, numeric, rtol=1e-5)
 
 

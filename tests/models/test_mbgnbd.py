@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import integrate
-from scipy.optimize import approx_fprime
 from scipy.special import betaln, gammaln, hyp2f1
 from test_bgnbd_reference import calibration, cdnow_sample  # noqa: F401  (module fixtures)
 
 from clvlib.core.units import TimeUnit, UnitMismatchError
 from clvlib.models.noncontractual import ModifiedBetaGeoNBD
 from clvlib.models.noncontractual.mbgnbd import log_likelihood_and_gradient
+from tests.models.finite_differences import central_difference_gradient
 
 # BTYDplus demo/cdnow.R: the CDNOW 39-week calibration, weeks (called CBG/NBD there).
 BTYDPLUS_CDNOW = {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}
@@ -75,7 +75,7 @@ def test_gradient_matches_finite_differences(histories, params):
     x, t_x, T = (v[:2000] for v in histories)
     _, grad = log_likelihood_and_gradient(params, x, t_x, T)
     ll = lambda p: log_likelihood_and_gradient(p, x, t_x, T)[0]  # noqa: E731
-    numeric = (approx_fprime(params, ll, 1e-6 * params) + approx_fprime(params, ll, -1e-6 * params)) / 2  # central
+    numeric = central_difference_gradient(ll, params)
     np.testing.assert_allclose(grad, numeric, rtol=1e-5)
 
 

@@ -18,6 +18,7 @@ from scipy import integrate
 from clvlib.analysis.cdnow_replication import replicate_fhl_2005
 from clvlib.models.noncontractual import ParetoNBD
 from clvlib.models.noncontractual import paretonbd as pn
+from tests.models.finite_differences import central_difference_gradient
 
 # Fader, Hardie & Lee (2005), Marketing Science 24(2), Table 2 (also R BTYD, CLVTools): CDNOW, weeks.
 FHL_2005_PNBD = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}
@@ -100,13 +101,7 @@ def test_gradient_matches_finite_differences():
     x[:3], t_x[:3] = [1, 40, 150], T[:3]  # recency = T, including a heavy buyer
     for params in (np.array([0.55, 10.5, 0.6, 11.7]), np.array([2.0, 3.0, 1.5, 40.0])):
         _, grad = pn.log_likelihood_and_gradient(params, x, t_x, T)
-        numeric = []
-        for i in range(4):
-            step = np.zeros(4)
-            step[i] = 1e-6 * params[i]
-            up = pn.log_likelihood_and_gradient(params + step, x, t_x, T)[0]
-            down = pn.log_likelihood_and_gradient(params - step, x, t_x, T)[0]
-            numeric.append((up - down) / (2 * step[i]))
+        numeric = central_difference_gradient(lambda p: pn.log_likelihood_and_gradient(p, x, t_x, T)[0], params)
         np.testing.assert_allclose(grad, numeric, rtol=1e-6)
 
 
