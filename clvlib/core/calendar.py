@@ -19,10 +19,20 @@ import numpy as np
 import pandas as pd
 
 
+def _whole_months(months) -> np.ndarray:
+    """``months`` as integers; a fraction is refused, not cut off (1.5 months is no calendar date)."""
+    values = np.asarray(months, dtype=float)
+    fractional = values[~np.isfinite(values) | (values != np.round(values))]
+    if fractional.size:
+        raise ValueError(f"Months to add must be whole numbers; got {fractional.ravel()[0]:g}. "
+                         "A calendar month has no fractions: round first, or add days instead.")
+    return values.astype(int)
+
+
 def add_months(dates: pd.Series, months) -> pd.Series:
     """Each date plus a whole number of months, clipped to the month's last day (Jan 31 + 1 = Feb 28)."""
     dates = pd.to_datetime(pd.Series(dates)).dt.normalize()
-    months = np.broadcast_to(np.asarray(months, dtype=int), dates.shape)
+    months = np.broadcast_to(_whole_months(months), dates.shape)
     total = dates.dt.year.to_numpy() * 12 + (dates.dt.month.to_numpy() - 1) + months
     year, month = total // 12, total % 12 + 1
     first = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": 1}))

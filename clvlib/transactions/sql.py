@@ -33,6 +33,7 @@ Example
 from __future__ import annotations
 
 import re
+import sys
 
 import pandas as pd
 
@@ -99,6 +100,9 @@ def render(sql: str, dialect: str) -> str:
     return tree.sql(dialect=dialect, pretty=True, unsupported_level="raise")
 
 
+DOUBLE_MAX = sys.float_info.max  # the largest finite double
+
+
 def bad_order_rules(customer_col: str = "customer_id", date_col: str = "order_date",
                     value_col: str = "order_value", dialect: str = SOURCE_DIALECT) -> dict[str, str]:
     """What makes an order row unusable -> the SQL condition that finds such rows.
@@ -122,6 +126,9 @@ def bad_order_rules(customer_col: str = "customer_id", date_col: str = "order_da
         f"have no {value}": f"{value} IS NULL",
         f"have a {value} that is not a number": f"{value} IS NOT NULL AND TRY_CAST({value} AS DOUBLE) IS NULL",
         f"have a negative {value}": f"TRY_CAST({value} AS DOUBLE) < 0",
+        # 'inf' and 'NaN' cast to DOUBLE; both engines sort NaN above every number, so NOT BETWEEN finds it.
+        f"have a {value} that is infinite or NaN":
+            f"NOT (TRY_CAST({value} AS DOUBLE) BETWEEN -{DOUBLE_MAX!r} AND {DOUBLE_MAX!r})",
     }
     return {what: render(rule, dialect) for what, rule in rules.items()}
 

@@ -84,7 +84,7 @@ def customer_days(
 
     Raises ValueError (naming the column, the count and example rows) for a missing
     column, an empty table, blank customer ids, missing or unreadable dates, missing,
-    non-numeric or negative values, and orders after ``observation_end`` (drop them
+    infinite, non-numeric or negative values, and orders after ``observation_end`` (drop them
     first, or move the observation end: silently ignoring them would hide an error in
     the extract or in the chosen date).
     """
@@ -136,10 +136,11 @@ def customer_days(
     if value_col:
         raw = orders[value_col]
         value = pd.to_numeric(raw, errors="coerce")
-        bad = value.isna().to_numpy()
+        # "inf" reads as a number but no order is worth infinitely much: an export's overflow or error marker.
+        bad = (value.isna() | value.isin([np.inf, -np.inf])).to_numpy()
         if bad.any():
             raise ValueError(
-                f"{int(bad.sum())} values in {value_col!r} are missing or not numbers; for example "
+                f"{int(bad.sum())} values in {value_col!r} are missing, infinite or not numbers; for example "
                 f"{example_rows(orders, bad, needed)}."
             )
         value = value.to_numpy(dtype=float)

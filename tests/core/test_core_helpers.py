@@ -197,3 +197,14 @@ def test_discount_rates_come_back_as_a_float_or_one_rate_per_customer():
     per_customer = discounting.check_discount_rate([0.1, 0.25])
     assert isinstance(per_customer, np.ndarray) and per_customer.tolist() == [0.1, 0.25]
     assert discounting.check_discount_rate(np.array([0.2])).shape == (1,)
+
+
+@pytest.mark.parametrize("months", [1.5, [1, -0.25], np.nan, np.inf])
+def test_add_months_refuses_a_fraction_instead_of_cutting_it_off(months):
+    with pytest.raises(ValueError, match="Months to add must be whole numbers; got"):
+        calendar.add_months(pd.Series(pd.to_datetime(["2024-01-31", "2024-03-15"])), months)
+
+
+def test_add_months_takes_whole_numbers_given_as_floats():
+    out = calendar.add_months(pd.Series(pd.to_datetime(["2024-01-31", "2024-03-15"])), np.array([1.0, -3.0]))
+    assert out.dt.strftime("%Y-%m-%d").tolist() == ["2024-02-29", "2023-12-15"]

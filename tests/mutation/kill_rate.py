@@ -11,7 +11,8 @@ Equivalent mutants -- changes that cannot alter behaviour, such as ``float("NAN"
 ``float("nan")`` -- are recorded in ``tests/mutation/equivalent.txt``, one per line with the
 mutated line and a one-line reason, and left out of the rate. mutmut numbers mutants in
 order, so a code change renumbers them: each record is re-checked against ``mutmut show``
-and a record whose mutated line no longer matches is reported as stale and NOT left out.
+and a record whose mutated line no longer matches is reported as stale and NOT left out; a
+record whose mutant is now killed is reported as unused.
 
 Usage: ``python tests/mutation/kill_rate.py [results.txt]`` -- without a file it calls
 ``mutmut results --all true`` itself.
@@ -82,6 +83,14 @@ def confirmed_equivalents(records: dict[str, tuple[str, str]], shown_line) -> tu
     return confirmed, stale
 
 
+def unused_records(records: dict[str, tuple[str, str]], results_text: str) -> list[str]:
+    """A note for each record whose mutant the tests now kill: after a code change renumbered the
+    function, the record names another mutant and no longer applies. Remove it or re-check it."""
+    killed = {name for name, (_, status) in statuses(results_text).items() if status in KILLED}
+    return [f"unused: {name} is killed now, so its record no longer applies (renumbered?); remove or re-check it"
+            for name in records if name in killed]
+
+
 def _mutmut_shown_line(name: str) -> str | None:
     mutmut = Path(sys.executable).with_name("mutmut")
     shown = subprocess.run([str(mutmut), "show", name], capture_output=True, text=True).stdout
@@ -142,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             [str(mutmut), "results", "--all", "true"], capture_output=True, text=True, check=True
         ).stdout
     survivors = {name for name, (_, status) in statuses(text).items() if status == "survived"}
-    records = {n: r for n, r in read_equivalents(EQUIVALENT_FILE.read_text(encoding="utf-8")).items() if n in survivors}
+    all_records = read_equivalents(EQUIVALENT_FILE.read_text(encoding="utf-8"))
+    records = {n: r for n, r in all_records.items() if n in survivors}
     if argv:  # a saved results file: the records cannot be re-checked without the mutants
         shown = {name: line for name, (line, _) in records.items()}
     else:  # one `mutmut show` per record, a few at a time (each start-up takes a second or two)
@@ -151,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     equivalent, stale = confirmed_equivalents(records, shown.get)
     report, ok = table(parse(text, equivalent))
     print(report)
-    for note in stale:
+    for note in stale + unused_records(all_records, text):
         print(note)
     missed = {name: status for name, (_, status) in statuses(text).items() if status in NOT_KILLED}
     left = sorted(set(missed) - equivalent)

@@ -67,6 +67,18 @@ def test_an_equivalent_record_whose_mutant_changed_is_stale_and_still_counts():
         kill_rate.read_equivalents("m.x_f__mutmut_1 || no reason given")
 
 
+def test_a_record_whose_mutant_is_now_killed_is_reported_as_unused():
+    records = kill_rate.read_equivalents(
+        "clvlib.core.units.x_parse__mutmut_1 || x = 1 || was equivalent before a change renumbered it\n"
+        "clvlib.core.units.x_parse__mutmut_3 || x = 3 || not run in this run\n"
+        "clvlib.analysis.formulas.x_simple_clv__mutmut_3 || y = 2 || still survives\n"
+    )
+    assert kill_rate.unused_records(records, RESULTS) == [
+        "unused: clvlib.core.units.x_parse__mutmut_1 is killed now, so its record no longer applies "
+        "(renumbered?); remove or re-check it"
+    ]
+
+
 def test_the_recorded_equivalents_each_give_a_reason():
     records = kill_rate.read_equivalents(kill_rate.EQUIVALENT_FILE.read_text(encoding="utf-8"))
     assert records, "the file exists and parses"

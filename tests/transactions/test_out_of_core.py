@@ -196,12 +196,15 @@ def test_bad_orders_are_named_with_file_and_examples_not_dropped(tmp_path):
         "b,,5\n"
         "c,2024-01-03,-2\n"
         "d,2024-01-04,\n"
+        "e,2024-01-05,inf\n"
+        "f,2024-01-06,NaN\n"
     )
     with pytest.raises(ValueError) as info:
         summarize_with_duckdb(path, "2024-02-01")
     message = str(info.value)
     for part in ("1 orders have no customer_id", "1 orders have no order_date", "1 orders have a negative order_value",
-                 "1 orders have no order_value", "bad.csv", "customer_id='c'"):
+                 "1 orders have no order_value", "2 orders have a order_value that is infinite or NaN",
+                 "customer_id='e'", "bad.csv", "customer_id='c'"):
         assert part in message
     text = tmp_path / "text.csv"
     text.write_text("customer_id,order_date,order_value\na,2024-01-01,5\na,2024-13-45,five\n")

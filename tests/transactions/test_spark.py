@@ -147,12 +147,13 @@ def test_cdnow_summary_and_split_equal_pandas(spark, cdnow_loader):
 def test_bad_orders_are_named_with_examples_not_dropped(spark):
     bad = pd.DataFrame({"customer_id": ["a", None, "b", "c", "d"],
                         "order_date": ["2024-01-01", "2024-01-02", None, "2024-01-03", "soon"],
-                        "order_value": [5.0, 5.0, 5.0, -2.0, 1.0]})
+                        "order_value": [5.0, 5.0, 5.0, -2.0, float("inf")]})
     with pytest.raises(ValueError) as info:
         summarize_with_spark(spark.createDataFrame(bad), "2024-02-01")
     message = str(info.value)
     for part in ("1 orders have no customer_id", "1 orders have no order_date", "1 orders have a negative order_value",
-                 "1 orders have a order_date that is not a date", "customer_id='c'", "order_date='soon'"):
+                 "1 orders have a order_date that is not a date", "customer_id='c'", "order_date='soon'",
+                 "1 orders have a order_value that is infinite or NaN"):
         assert part in message, part
     with pytest.raises(ValueError, match="have no order_value column; their columns are: customer_id, order_date"):
         summarize_with_spark(spark.createDataFrame(bad.drop(columns="order_value")), "2024-02-01")

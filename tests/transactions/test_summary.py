@@ -83,7 +83,7 @@ def test_a_single_customer_is_summarised():
         (lambda d: d.drop(columns="order_value"), "no order_value column"),
         (lambda d: d.iloc[0:0], "empty"),
         (lambda d: d.assign(order_value=[10, -5, 20, 30, 7, 3]), "negative order_value"),
-        (lambda d: d.assign(order_value=[10, None, 20, 30, 7, 3]), "missing or not numbers"),
+        (lambda d: d.assign(order_value=[10, None, 20, 30, 7, 3]), "missing, infinite or not numbers"),
         (lambda d: d.assign(order_date=["2024-01-01", "soon", *["2024-01-02"] * 4]), "not dates"),
         (lambda d: d.assign(customer_id=["a", "", "a", "a", "b", "c"]), "no customer_id"),
         (lambda d: d.assign(customer_id=["a", None, "a", "a", "b", "c"]), "no customer_id"),
@@ -211,9 +211,15 @@ def test_vectorised_summary_equals_a_per_customer_loop(rows, unit, cal_offset):
         ),
         (
             lambda d: d.assign(order_value=[10, None, 20, "x", 7, 3]),
-            "2 values in 'order_value' are missing or not numbers; for example customer_id='a', "
+            "2 values in 'order_value' are missing, infinite or not numbers; for example customer_id='a', "
             "order_date=2024-01-01 00:00:00, order_value=None; customer_id='a', order_date=2024-01-22 18:30:00, "
             "order_value='x'.",
+        ),
+        (
+            lambda d: d.assign(order_value=[10, float("inf"), 20, "-inf", 7, 3]),
+            "2 values in 'order_value' are missing, infinite or not numbers; for example customer_id='a', "
+            "order_date=2024-01-01 00:00:00, order_value=inf; customer_id='a', order_date=2024-01-22 18:30:00, "
+            "order_value='-inf'.",
         ),
         (
             lambda d: d.assign(order_date=["2024-01-01", "soon", "2024-01-02", "later", "2024-01-02", "2024-01-02"]),
