@@ -243,9 +243,8 @@ def _per_customer(code: np.ndarray, day: np.ndarray, value: np.ndarray, end_day:
     last_day = day[starts + n_days - 1]
     total = np.add.reduceat(value, starts) if len(code) else np.array([])
     frequency = n_days - 1
-    repeat_total = total - value[starts]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        monetary = np.where(frequency > 0, repeat_total / np.maximum(frequency, 1), 0.0)
+    repeat_total = total - value[starts]  # finite: customer_days refuses infinite values
+    monetary = np.where(frequency > 0, repeat_total / np.maximum(frequency, 1), 0.0)
     return {
         "code": code[starts],
         "frequency": frequency.astype(np.int64),

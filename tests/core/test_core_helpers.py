@@ -201,8 +201,16 @@ def test_discount_rates_come_back_as_a_float_or_one_rate_per_customer():
 
 @pytest.mark.parametrize("months", [1.5, [1, -0.25], np.nan, np.inf])
 def test_add_months_refuses_a_fraction_instead_of_cutting_it_off(months):
-    with pytest.raises(ValueError, match="Months to add must be whole numbers; got"):
+    with pytest.raises(ValueError) as refused:
         calendar.add_months(pd.Series(pd.to_datetime(["2024-01-31", "2024-03-15"])), months)
+    first_bad = np.ravel(months)[-1] if np.ndim(months) else months
+    assert str(refused.value) == (f"Months to add must be whole numbers; got {first_bad:g}. "
+                                  "A calendar month has no fractions: round first, or add days instead.")
+
+
+def test_whole_months_are_integers_whatever_numbers_they_came_as():
+    assert calendar._whole_months([1.0, -3.0]).dtype.kind == "i"
+    assert calendar._whole_months(np.array([2], dtype=np.uint8)).tolist() == [2]
 
 
 def test_add_months_takes_whole_numbers_given_as_floats():
