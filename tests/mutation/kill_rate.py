@@ -84,18 +84,28 @@ def confirmed_equivalents(records: dict[str, tuple[str, str]], shown_line) -> tu
 
 
 def unused_records(records: dict[str, tuple[str, str]], results_text: str) -> list[str]:
-    """A note for each record whose mutant the tests now kill: after a code change renumbered the
-    function, the record names another mutant and no longer applies. Remove it or re-check it."""
-    killed = {name for name, (_, status) in statuses(results_text).items() if status in KILLED}
+    """A note for each record whose mutant the tests now kill, or that names no mutant at all:
+    after a code change renumbered the function, the record no longer applies."""
+    status = {name: state for name, (_, state) in statuses(results_text).items()}
     return [f"unused: {name} is killed now, so its record no longer applies (renumbered?); remove or re-check it"
-            for name in records if name in killed]
+            if name in status else f"unused: {name} is no mutant of this run (renumbered?); remove or re-check it"
+            for name in records if status.get(name, "killed") in KILLED]
+
+
+def changed_line(diff: str) -> str | None:
+    """The one line a mutant adds, as ``mutmut show`` prints its diff; for a mutant that only
+    deletes a line, that line marked ``(removed)``; None for anything else."""
+    lines = diff.splitlines()
+    added = [ln[1:].strip() for ln in lines if ln.startswith("+") and not ln.startswith("+++")]
+    removed = [ln[1:].strip() for ln in lines if ln.startswith("-") and not ln.startswith("---")]
+    if len(added) == 1:
+        return added[0]
+    return f"(removed) {removed[0]}" if not added and len(removed) == 1 else None
 
 
 def _mutmut_shown_line(name: str) -> str | None:
     mutmut = Path(sys.executable).with_name("mutmut")
-    shown = subprocess.run([str(mutmut), "show", name], capture_output=True, text=True).stdout
-    added = [ln[1:].strip() for ln in shown.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
-    return added[0] if len(added) == 1 else None
+    return changed_line(subprocess.run([str(mutmut), "show", name], capture_output=True, text=True).stdout)
 
 
 def kill_rate(counter: Counter) -> float | None:

@@ -72,11 +72,24 @@ def test_a_record_whose_mutant_is_now_killed_is_reported_as_unused():
         "clvlib.core.units.x_parse__mutmut_1 || x = 1 || was equivalent before a change renumbered it\n"
         "clvlib.core.units.x_parse__mutmut_3 || x = 3 || not run in this run\n"
         "clvlib.analysis.formulas.x_simple_clv__mutmut_3 || y = 2 || still survives\n"
+        "clvlib.analysis.formulas.x_simple_clv__mutmut_9 || z = 9 || its function has fewer mutants now\n"
     )
     assert kill_rate.unused_records(records, RESULTS) == [
         "unused: clvlib.core.units.x_parse__mutmut_1 is killed now, so its record no longer applies "
-        "(renumbered?); remove or re-check it"
+        "(renumbered?); remove or re-check it",
+        "unused: clvlib.analysis.formulas.x_simple_clv__mutmut_9 is no mutant of this run (renumbered?); "
+        "remove or re-check it",
     ]
+
+
+def test_the_changed_line_of_a_mutant_that_replaces_or_only_deletes_a_line():
+    header = "--- a/clvlib/models/fitting.py\n+++ b/clvlib/models/fitting.py\n@@ -1,3 +1,3 @@\n"
+    replaced = header + ' x = f(\n-    method="L-BFGS-B",\n+    method=None,\n )\n'
+    deleted = header + ' x = f(\n-    method="L-BFGS-B",\n )\n'
+    assert kill_rate.changed_line(replaced) == "method=None,"
+    assert kill_rate.changed_line(deleted) == '(removed) method="L-BFGS-B",'
+    assert kill_rate.changed_line(header + "-a\n-b\n") is None
+    assert kill_rate.changed_line("") is None
 
 
 def test_the_recorded_equivalents_each_give_a_reason():
