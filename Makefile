@@ -110,7 +110,7 @@ MUTMUT_VERSION := 3.8.1
 # MUTANTS='clvlib.analysis.kpis.*' runs one module's mutants only (the rest are reported as not run).
 # One BLAS thread per test process (OPENBLAS_NUM_THREADS=1): two mutants run at once on two cores,
 # and threaded BLAS on the models' small matrices made a fit up to 30 times slower under that load.
-mutate: setup ## Mutation testing of the models, formulas, summary, validation and KPIs: kill rate per module (~1 h on 2 idle cores)
+mutate: setup ## Mutation testing of the models, formulas, summary, validation and KPIs: kill rate per module (~50 min on 2 idle cores)
 	$(PY) -m pip install --quiet 'mutmut==$(MUTMUT_VERSION)'
 	rm -rf mutants
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(VENV)/bin/mutmut run --max-children 2 $(MUTANTS)
